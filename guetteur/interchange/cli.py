@@ -1,0 +1,9 @@
+"""Command-line commands of the interchange domain."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this domain's commands to the main app."""
