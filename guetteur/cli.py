@@ -35,7 +35,7 @@ def main() -> None:
     """Entry point: run the app, turning every GuetteurError into one line and a non-zero exit."""
     _register_commands()
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)
     except GuetteurError as exc:
         message = str(exc) if isinstance(exc, InvalidInput) else exc.detail
         err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
@@ -52,3 +52,5 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    if isinstance(result, int) and result:
+        sys.exit(result)
