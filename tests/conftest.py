@@ -7,13 +7,20 @@ server the PostgreSQL leg is skipped with a visible notice, unless GUETTEUR_REQU
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -69,6 +76,12 @@ def require_shared_data() -> Path:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    # Probed here too: under pytest-xdist the workers' notices do not reach the controller.
+    postgres_available()
+    if not SHARED_DATA.is_dir():
+        _notices.append(
+            f"tests needing shared data SKIPPED: ../shared/data not found at {SHARED_DATA}"
+        )
     for notice in dict.fromkeys(_notices):
         terminalreporter.write_line(f"NOTICE: {notice}", yellow=True, bold=True)
 
@@ -136,3 +149,222 @@ def session(store: Store) -> Iterator[Session]:
     """A session on the store; the test decides when to commit."""
     with store.sessions() as session:
         yield session
+
+
+# --- web app, client and small factories (auth / web / read-side tests) ------------------------
+
+DEFAULT_PASSWORD = "correct-horse-battery"
+
+
+@functools.cache
+def _default_password_hash() -> str:
+    from guetteur.auth.passwords import hash_password
+
+    return hash_password(DEFAULT_PASSWORD)
+
+
+@pytest.fixture
+def app(store: Store) -> FastAPI:
+    """The web application on the test store."""
+    from guetteur.web.app import create_app
+
+    return create_app(store.settings, engine=store.engine)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """A test client of `app` (raises on server errors, like a test should)."""
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+class Factory:
+    """Rows made directly with the session, for tests (commit with `factory.commit()`)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._n = itertools.count(1)
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def org(self, kind: str, slug: str | None = None) -> Any:
+        from guetteur.auth.models import Organisation
+
+        slug = slug or f"{kind}-{next(self._n)}"
+        org = Organisation(slug=slug, name=slug.title(), kind=kind)
+        self.session.add(org)
+        self.session.flush()
+        return org
+
+    def user(self, org: Any, role: str, email: str | None = None) -> Any:
+        from guetteur.auth.models import User
+
+        email = email or f"{role}{next(self._n)}@{org.slug}.example"
+        user = User(
+            organisation_id=org.id,
+            email=email,
+            display_name=email,
+            password_hash=_default_password_hash(),
+            role=role,
+        )
+        self.session.add(user)
+        self.session.flush()
+        return user
+
+    def token(self, user: Any, name: str = "test") -> str:
+        from guetteur.auth import service
+        from guetteur.auth.actor import system_actor
+
+        _row, token = service.create_token(
+            self.session, actor=system_actor("test"), user_id=user.id, name=name
+        )
+        return token
+
+    def brand(self, brand_id: str, name: str | None = None, owner: Any = None) -> Any:
+        from guetteur.registry.models import Brand
+
+        brand = Brand(
+            id=brand_id,
+            name=name or brand_id.title(),
+            owner_organisation_id=owner.id if owner is not None else None,
+        )
+        self.session.add(brand)
+        self.session.flush()
+        return brand
+
+    def seller(self, seller_id: str, **fields: Any) -> Any:
+        from guetteur.marketplace.models import Seller
+
+        values: dict[str, Any] = {
+            "display_name": f"Shop {seller_id}",
+            "country": "FR",
+            "email": f"{seller_id}@mail.example",
+            "phone": "+33 6 12 34 56 78",
+            "bank_account": "FR7630006000011234567890189",
+            "created_at": datetime(2024, 1, 1, tzinfo=UTC),
+        }
+        seller = Seller(id=seller_id, **(values | fields))
+        self.session.add(seller)
+        self.session.flush()
+        return seller
+
+    def listing(self, listing_id: str, seller: Any, brand: Any = None, **fields: Any) -> Any:
+        from guetteur.marketplace.models import Listing
+
+        values: dict[str, Any] = {
+            "created_at": datetime(2025, 3, 1, tzinfo=UTC) + timedelta(minutes=next(self._n)),
+            "title": f"Listing {listing_id}",
+            "category": "sneakers",
+            "price": Decimal("49.90"),
+            "currency": "EUR",
+            "ships_from": "CN",
+            "quantity": 5,
+            "status": "live",
+        }
+        listing = Listing(
+            id=listing_id,
+            seller_id=seller.id,
+            brand_id=brand.id if brand is not None else None,
+            brand_claim=brand.name if brand is not None else None,
+            **(values | fields),
+        )
+        self.session.add(listing)
+        self.session.flush()
+        return listing
+
+    def notice(self, notice_id: str, listing: Any) -> Any:
+        from guetteur.marketplace.models import Notice
+
+        notice = Notice(
+            id=notice_id,
+            brand_id=listing.brand_id,
+            listing_id=listing.id,
+            reason="counterfeit",
+            submitted_at=datetime(2025, 3, 2, tzinfo=UTC),
+        )
+        self.session.add(notice)
+        self.session.flush()
+        return notice
+
+    def verdict(self, listing: Any, verdict: str = "counterfeit") -> Any:
+        from guetteur.marketplace.models import Verdict
+
+        row = Verdict(
+            listing_id=listing.id,
+            verdict=verdict,
+            source="review",
+            decided_at=datetime(2025, 3, 3, tzinfo=UTC) + timedelta(minutes=next(self._n)),
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+
+@pytest.fixture
+def factory(session: Session) -> Factory:
+    return Factory(session)
+
+
+@dataclass
+class TenantWorld:
+    """Two brand organisations with a brand, listings and sellers each, and the other parties.
+
+    `users` and `tokens` are keyed by role name: analyst, admin, officer, investigator, brand_a,
+    brand_b.
+    """
+
+    users: dict[str, Any]
+    tokens: dict[str, str]
+    brand_a: Any
+    brand_b: Any
+    listing_a: Any
+    listing_b: Any
+    seller_a: Any
+    seller_b: Any
+    marketplace: Any
+    customs: Any
+
+
+@pytest.fixture
+def tenants(factory: Factory) -> TenantWorld:
+    """The two-brand world, committed, with an API token per user."""
+    market = factory.org("marketplace", "market")
+    customs = factory.org("customs", "customs")
+    org_a, org_b = factory.org("brand", "brand-a"), factory.org("brand", "brand-b")
+    brand_a = factory.brand("acme", "Acme Sneakers", owner=org_a)
+    brand_b = factory.brand("zenith", "Zenith Secretmark", owner=org_b)
+    seller_a = factory.seller("s-a", display_name="Alpha Shop")
+    seller_b = factory.seller("s-b", display_name="Bravo Secretshop", email="bravo@secret.example")
+    listing_a = factory.listing("l-a", seller_a, brand_a, title="Acme runner")
+    listing_b = factory.listing("l-b", seller_b, brand_b, title="Zenith secret watch")
+    factory.listing("l-a-held", seller_a, brand_a, status="held", title="Acme held")
+    factory.notice("n-b", listing_b)
+    factory.verdict(listing_b)
+    users = {
+        "analyst": factory.user(market, "analyst", "analyst@market.example"),
+        "admin": factory.user(market, "admin", "admin@market.example"),
+        "officer": factory.user(customs, "officer", "officer@customs.example"),
+        "investigator": factory.user(customs, "investigator", "inv@customs.example"),
+        "brand_a": factory.user(org_a, "brand_manager", "manager@brand-a.example"),
+        "brand_b": factory.user(org_b, "brand_manager", "manager@brand-b.example"),
+    }
+    tokens = {name: factory.token(user) for name, user in users.items()}
+    factory.commit()
+    return TenantWorld(
+        users, tokens, brand_a, brand_b, listing_a, listing_b, seller_a, seller_b, market, customs
+    )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_argon2() -> Iterator[None]:
+    """Argon2id with minimal cost in tests (production keeps argon2-cffi's defaults)."""
+    from argon2 import PasswordHasher
+
+    from guetteur.auth import passwords
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        )
+        yield

@@ -1,0 +1,82 @@
+"""The FastAPI application factory: nothing is built at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.staticfiles import StaticFiles
+
+from guetteur.config import Settings
+from guetteur.db import make_engine, make_session_factory
+from guetteur.web import errors
+from guetteur.web.headers import SecurityHeaders
+from guetteur.web.limits import BodySizeLimit
+from guetteur.web.rendering import STATIC_DIR, make_templates
+
+SESSION_COOKIE = "guetteur_session"
+
+
+def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
+    """The web application of one node: HTML pages, the JSON API under /api, and /docs."""
+    owns_engine = engine is None
+    engine = engine or make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            engine.dispose()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="Guetteur",
+        version="0.1.0",
+        description="Anti-counterfeiting platform for marketplaces, customs and brands.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_session_factory(app.state.engine)
+    app.state.templates = make_templates()
+    errors.install(app)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.environment == "production",
+    )
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in _routers():
+        app.include_router(router)
+    return app
+
+
+def _routers() -> list[Any]:
+    from guetteur.auth import api as auth_api
+    from guetteur.auth import views as auth_views
+    from guetteur.marketplace import api as marketplace_api
+    from guetteur.marketplace import views as marketplace_views
+    from guetteur.registry import api as registry_api
+    from guetteur.registry import views as registry_views
+    from guetteur.web import views as web_views
+
+    return [
+        web_views.router,
+        auth_views.router,
+        registry_views.router,
+        marketplace_views.router,
+        auth_api.router,
+        registry_api.router,
+        marketplace_api.router,
+    ]

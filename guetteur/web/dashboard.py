@@ -1,0 +1,114 @@
+"""The dashboard: for each role, the counts that matter to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from guetteur.audit import service as audit
+from guetteur.auth import permissions as perms
+from guetteur.auth import service as auth
+from guetteur.auth.actor import Actor
+from guetteur.auth.tenancy import sees_marketplace, sees_seller_personal_data
+from guetteur.marketplace import service as marketplace
+from guetteur.registry import service as registry
+
+
+@dataclass
+class Figure:
+    label: str
+    value: int | None  # None: not available yet
+    href: str | None = None
+
+
+@dataclass
+class Panel:
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    note: str | None = None
+    placeholder: bool = False
+
+
+def panels_for(session: Session, *, actor: Actor) -> list[Panel]:
+    """The dashboard panels for this actor's organisation and role."""
+    panels: list[Panel] = []
+    if actor.organisation_kind == "brand":
+        panels.append(_brand_registry(session, actor))
+    if sees_marketplace(actor):
+        panels.extend(_marketplace(session, actor))
+    if sees_seller_personal_data(actor):
+        panels.append(_sellers(session, actor))
+    if actor.organisation_kind == "customs":
+        panels.append(_customs_placeholder())
+    if actor.can(perms.USERS_MANAGE) or actor.can(perms.AUDIT_READ):
+        panels.append(_administration(session, actor))
+    return panels
+
+
+def _brand_registry(session: Session, actor: Actor) -> Panel:
+    brands = registry.count_brands(session, actor=actor)
+    return Panel("Your brands", [Figure("Brands you own", brands, "/brands")])
+
+
+def _marketplace(session: Session, actor: Actor) -> list[Panel]:
+    own = actor.organisation_kind == "brand"
+    statuses = marketplace.listing_counts_by_status(session, actor=actor)
+    listings = Panel(
+        "Listings of your brands" if own else "Listings",
+        [
+            Figure(status.capitalize(), statuses[status], f"/listings?status={status}")
+            for status in ("live", "held", "blocked", "removed")
+        ],
+    )
+    notices = Panel(
+        "Your notices" if own else "Brand notices",
+        [
+            Figure(
+                "Open (listing still live)",
+                marketplace.count_notices(session, actor=actor, open_only=True),
+            ),
+            Figure("All notices", marketplace.count_notices(session, actor=actor)),
+        ],
+    )
+    verdicts = marketplace.verdict_counts(session, actor=actor)
+    labels = Panel(
+        "Verdicts",
+        [Figure(v.capitalize(), n) for v, n in verdicts.items()],
+        note="Confirmed outcomes the detector learns from.",
+    )
+    return [listings, notices, labels]
+
+
+def _sellers(session: Session, actor: Actor) -> Panel:
+    note = None
+    if actor.organisation_kind != "marketplace":
+        note = "Sellers' identifiers belong to the marketplace: every detail you open is audited."
+    return Panel(
+        "Sellers",
+        [Figure("Seller accounts", marketplace.count_sellers(session, actor=actor), "/sellers")],
+        note=note,
+    )
+
+
+def _customs_placeholder() -> Panel:
+    return Panel(
+        "Customs (coming)",
+        [
+            Figure("Declarations to target today", None),
+            Figure("Detentions with deadlines", None),
+            Figure("Seizures in custody", None),
+        ],
+        note="Placeholder: customs data arrives with the customs issue; nothing here is real yet.",
+        placeholder=True,
+    )
+
+
+def _administration(session: Session, actor: Actor) -> Panel:
+    figures = [
+        Figure("Users", auth.count_users(session)),
+        Figure("Active API tokens", auth.count_tokens(session)),
+    ]
+    if actor.can(perms.AUDIT_READ):
+        figures.append(Figure("Audit entries", audit.count(session), "/admin/audit"))
+    return Panel("Administration", figures)
