@@ -11,7 +11,8 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-from guetteur.db import Base, import_all_models
+from guetteur.config import Settings
+from guetteur.db import Base, import_all_models, make_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -48,3 +49,31 @@ def drift(engine: Engine) -> list[Any]:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, Base.metadata))
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the store is at, or None for an empty store."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision this code knows."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Upgrade the store to head if it is behind (commands that other tools drive call this)."""
+    if current_revision(engine) != head_revision():
+        upgrade(engine)
+
+
+def open_store(settings: Settings) -> Engine:
+    """An engine on the configured store, migrated to head first (what every command uses)."""
+    engine = make_engine(settings)
+    ensure_schema(engine)
+    return engine

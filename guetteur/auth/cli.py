@@ -8,8 +8,9 @@ from guetteur.auth import service
 from guetteur.auth.actor import system_actor
 from guetteur.auth.models import ORGANISATION_KINDS, ROLES
 from guetteur.config import Settings
-from guetteur.db import make_engine, make_session_factory, transaction
+from guetteur.db import make_session_factory, transaction
 from guetteur.errors import InvalidInput, NotFound
+from guetteur.migrate import open_store
 
 users_app = typer.Typer(help="Users of this node.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
@@ -35,7 +36,7 @@ def create_user(
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     actor = system_actor("cli")
-    engine = make_engine(Settings())
+    engine = open_store(Settings())
     try:
         with transaction(make_session_factory(engine)) as session:
             organisation = service.get_organisation_by_slug(session, slug=org)
@@ -65,7 +66,7 @@ def create_token(
     name: str = typer.Option(..., "--name", help="What the token is for."),
 ) -> None:
     """Create an API token for a user and print it once (it is stored only as a hash)."""
-    engine = make_engine(Settings())
+    engine = open_store(Settings())
     try:
         with transaction(make_session_factory(engine)) as session:
             user = service.get_user_by_email(session, email=email)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from guetteur import migrate
 from guetteur.auth import service as auth
 from guetteur.config import Settings
-from guetteur.db import make_engine, make_session_factory, transaction
+from guetteur.db import make_session_factory, transaction
 from guetteur.registry.models import Brand
 
 DEMO_PASSWORD = "guetteur-demo"
@@ -30,8 +30,7 @@ def demo(
     if settings.environment == "production":
         typer.echo("error: refusing to seed demo users in production", err=True)
         raise typer.Exit(1)
-    engine = make_engine(settings)
-    migrate.ensure_schema(engine)
+    engine = migrate.open_store(settings)
     sessions = make_session_factory(engine)
     with sessions() as session:
         seeded = (session.scalar(select(func.count(Brand.id))) or 0) > 0

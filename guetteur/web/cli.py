@@ -14,10 +14,11 @@ def serve(
     """Serve the web UI and the JSON API."""
     import uvicorn
 
+    from guetteur.migrate import open_store
     from guetteur.web.app import create_app
 
     settings = Settings()
-    app = create_app(settings)
+    app = create_app(settings, engine=open_store(settings))
     uvicorn.run(
         app,
         host=host or settings.host,
