@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from guetteur.auth import permissions as perms
 from guetteur.auth.actor import Actor
 from guetteur.auth.tenancy import sees_seller_personal_data
+from guetteur.config import Settings
+from guetteur.errors import NotFound
 from guetteur.marketplace import service
 from guetteur.marketplace.models import LISTING_STATUSES
-from guetteur.web.deps import SessionDep, require
+from guetteur.web.deps import SessionDep, get_settings, require
+from guetteur.web.images import image_response
 from guetteur.web.rendering import pagination, render
 
 router = APIRouter(include_in_schema=False)
@@ -56,6 +59,22 @@ def listing(
     item = service.get_listing(session, actor=actor, listing_id=listing_id)
     context = {"listing": item, "seller_link": sees_seller_personal_data(actor)}
     return render(request, "listing.html", context, actor=actor)
+
+
+@router.get("/listings/{listing_id}/images/{index}")
+def listing_image(
+    listing_id: str,
+    index: int,
+    session: Session = SessionDep,
+    settings: Settings = Depends(get_settings),
+    actor: Actor = require(perms.LISTINGS_READ),
+) -> Response:
+    """One of the listing's pictures, as stored at import (tenancy as for the listing)."""
+    item = service.get_listing(session, actor=actor, listing_id=listing_id)
+    if not 0 <= index < len(item.images):
+        raise NotFound("no such image")
+    ref = item.images[index]
+    return image_response(settings, ref.get("sha256") if isinstance(ref, dict) else None)
 
 
 @router.get("/sellers")

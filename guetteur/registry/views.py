@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from guetteur.auth import permissions as perms
 from guetteur.auth.actor import Actor
 from guetteur.auth.tenancy import sees_marketplace
+from guetteur.config import Settings
+from guetteur.errors import NotFound
 from guetteur.marketplace import service as marketplace
 from guetteur.registry import service
-from guetteur.web.deps import SessionDep, require
+from guetteur.web.deps import SessionDep, get_settings, require
+from guetteur.web.images import image_response
 from guetteur.web.rendering import pagination, render
 
 router = APIRouter(include_in_schema=False)
@@ -56,3 +59,18 @@ def brand(
         "statuses": statuses,
     }
     return render(request, "brand.html", context, actor=actor)
+
+
+@router.get("/brands/{brand_id}/images/{index}")
+def brand_image(
+    brand_id: str,
+    index: int,
+    session: Session = SessionDep,
+    settings: Settings = Depends(get_settings),
+    actor: Actor = require(perms.BRANDS_READ),
+) -> Response:
+    """One of the brand's official pictures (tenancy as for the brand)."""
+    brand = service.get_brand(session, actor=actor, brand_id=brand_id)
+    if not 0 <= index < len(brand.images):
+        raise NotFound("no such image")
+    return image_response(settings, brand.images[index].sha256)

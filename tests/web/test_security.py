@@ -68,6 +68,7 @@ def _other_tenant_ids(world: TenantWorld) -> dict[str, str]:
         "listing_id": world.listing_b.id,
         "seller_id": world.seller_b.id,
         "token_id": "",  # filled in from the store
+        "index": "0",
     }
 
 
