@@ -23,11 +23,12 @@ def _register_commands() -> None:
     from guetteur import db_cli
     from guetteur.audit import cli as audit_cli
     from guetteur.auth import cli as auth_cli
+    from guetteur.customs import cli as customs_cli
     from guetteur.demo import cli as demo_cli
     from guetteur.interchange import cli as interchange_cli
     from guetteur.web import cli as web_cli
 
-    for module in (db_cli, auth_cli, audit_cli, interchange_cli, demo_cli, web_cli):
+    for module in (db_cli, auth_cli, audit_cli, interchange_cli, demo_cli, web_cli, customs_cli):
         module.register(app)
 
 

@@ -77,3 +77,11 @@ def open_store(settings: Settings) -> Engine:
     engine = make_engine(settings)
     ensure_schema(engine)
     return engine
+
+
+def stamp_head(engine: Engine) -> None:
+    """Record that the store is at head without running migrations (for `create_all` stores)."""
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.stamp(config, "head")

@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from guetteur import migrate
 from guetteur.config import Settings
 from guetteur.db import Base, import_all_models, make_engine, make_session_factory
 
@@ -136,6 +137,7 @@ def store(database_url: str, data_dir: Path) -> Iterator[Store]:
     )
     engine = make_engine(settings)
     Base.metadata.create_all(engine)
+    migrate.stamp_head(engine)  # create_all builds the head schema (tests/test_store.py proves it)
     try:
         yield Store(
             database_url.split(":")[0].split("+")[0], settings, engine, make_session_factory(engine)

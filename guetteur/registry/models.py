@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy import Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from guetteur.clock import utcnow
@@ -78,3 +78,37 @@ class Product(Base):
     images: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CustomsApplication(Base):
+    """A right holder's application for customs action (Regulation (EU) No 608/2013, Art. 6).
+
+    It lists the IP rights and products to protect, how an officer tells genuine from fake (text
+    and reference pictures shown at inspection), contact points and the Member States where
+    action is requested; customs grant or reject it, for a validity period of at most a year.
+    """
+
+    __tablename__ = "customs_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    brand_id: Mapped[str] = mapped_column(ForeignKey("brands.id"), index=True)
+    applicant: Mapped[str] = mapped_column(String(300))
+    applicant_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), index=True, default=None
+    )
+    kind: Mapped[str] = mapped_column(String(10), default="national")  # national | union
+    member_states: Mapped[list[Any]] = mapped_column(default=list)
+    ip_rights: Mapped[list[Any]] = mapped_column(default=list)
+    product_ids: Mapped[list[Any]] = mapped_column(default=list)
+    authentication_guide: Mapped[str] = mapped_column(Text, default="")
+    reference_images: Mapped[list[Any]] = mapped_column(default=list)
+    contacts: Mapped[list[Any]] = mapped_column(default=list)
+    small_consignments: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    decided_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    decision_note: Mapped[str | None] = mapped_column(Text, default=None)
+    valid_from: Mapped[date | None] = mapped_column(Date, default=None)
+    valid_until: Mapped[date | None] = mapped_column(Date, default=None)

@@ -65,6 +65,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 def _routers() -> list[Any]:
     from guetteur.auth import api as auth_api
     from guetteur.auth import views as auth_views
+    from guetteur.custody import api as custody_api
+    from guetteur.custody import views as custody_views
+    from guetteur.customs import api as customs_api
+    from guetteur.customs import views as customs_views
     from guetteur.marketplace import api as marketplace_api
     from guetteur.marketplace import views as marketplace_views
     from guetteur.registry import api as registry_api
@@ -79,4 +83,8 @@ def _routers() -> list[Any]:
         auth_api.router,
         registry_api.router,
         marketplace_api.router,
+        customs_views.router,
+        custody_views.router,
+        customs_api.router,
+        custody_api.router,
     ]

@@ -8,8 +8,6 @@ import pytest
 from typer.testing import CliRunner
 
 from guetteur.cli import _register_commands, app
-from guetteur.config import Settings
-from guetteur.db import Base, import_all_models, make_engine
 from tests.interchange.conftest import SELLERS, write_jsonl
 
 
@@ -19,10 +17,6 @@ def cli_env(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("GUETTEUR_DATA_DIR", str(data_dir))
     monkeypatch.setenv("GUETTEUR_ENVIRONMENT", "test")
     monkeypatch.delenv("GUETTEUR_DATABASE_URL", raising=False)
-    import_all_models()
-    engine = make_engine(Settings())
-    Base.metadata.create_all(engine)
-    engine.dispose()
     if not any(c.name == "import" for c in app.registered_commands):
         _register_commands()
     return data_dir

@@ -69,6 +69,11 @@ def _other_tenant_ids(world: TenantWorld) -> dict[str, str]:
         "seller_id": world.seller_b.id,
         "token_id": "",  # filled in from the store
         "index": "0",
+        "declaration_id": "d-1",  # customs and custody: brands get 403 on every route
+        "detention_id": "1",
+        "step": "notify",
+        "lot_id": "1",
+        "application_id": "1",
     }
 
 
