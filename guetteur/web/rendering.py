@@ -23,6 +23,9 @@ NAV = [
     ("Brands", "/brands", perms.BRANDS_READ),
     ("Listings", "/listings", perms.LISTINGS_READ),
     ("Sellers", "/sellers", perms.SELLERS_READ),
+    ("Targeting", "/customs", perms.CUSTOMS_READ),
+    ("Detentions", "/customs/detentions", perms.CUSTOMS_READ),
+    ("Custody", "/custody", perms.CUSTOMS_READ),
     ("Audit log", "/admin/audit", perms.AUDIT_READ),
     ("Account", "/account", perms.ME_READ),
 ]
