@@ -1,0 +1,1 @@
+"""Actors: entity resolution (Splink), the identifier graph, networks, incremental linking."""
