@@ -38,7 +38,7 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check guetteur tests benchmarks
 	$(BIN)/ruff format --check guetteur tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 clean:
 	rm -rf $(VENV) guetteur-data .pytest_cache .mypy_cache .ruff_cache
