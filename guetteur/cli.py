@@ -21,14 +21,27 @@ err_console = Console(stderr=True)
 
 def _register_commands() -> None:
     from guetteur import db_cli
+    from guetteur.actors import cli as actors_cli
     from guetteur.audit import cli as audit_cli
     from guetteur.auth import cli as auth_cli
     from guetteur.customs import cli as customs_cli
     from guetteur.demo import cli as demo_cli
     from guetteur.interchange import cli as interchange_cli
+    from guetteur.reports import cli as reports_cli
+    from guetteur.sharing import cli as sharing_cli
     from guetteur.web import cli as web_cli
 
-    for module in (db_cli, auth_cli, audit_cli, interchange_cli, demo_cli, web_cli, customs_cli):
+    modules = (
+        db_cli,
+        auth_cli,
+        audit_cli,
+        interchange_cli,
+        demo_cli,
+        web_cli,
+        customs_cli,
+        actors_cli,
+    )
+    for module in (*modules, reports_cli, sharing_cli):
         module.register(app)
 
 

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     max_image_bytes: int = 4 * 1024 * 1024
     session_max_age_seconds: int = 12 * 3600
     node_name: str = "guetteur"
+    sync_interval_seconds: int = Field(
+        default=0, ge=0, description="sharing: pull/push partners every N seconds in serve (0: off)"
+    )
 
     @model_validator(mode="after")
     def _fill_defaults_and_refuse_dev_secret(self) -> Settings:

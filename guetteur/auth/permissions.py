@@ -19,6 +19,27 @@ CUSTOMS_READ = "customs:read"
 CUSTOMS_ACT = "customs:act"
 APPLICATIONS_SUBMIT = "applications:submit"
 APPLICATIONS_DECIDE = "applications:decide"
+SHARING_MANAGE = "sharing:manage"
+"""See and manage sharing agreements and every disclosure (administrators of either party)."""
+SHARING_EXCHANGE = "sharing:exchange"
+"""Read and post to TAXII collections (a partner's technical account; agreements decide which)."""
+SHARING_ALERTS = "sharing:alerts"
+"""See alerts raised when received intelligence matches our own data."""
+NOTICES_SUBMIT = "notices:submit"
+NOTICES_HANDLE = "notices:handle"
+"""Work the notices queue, issue and reverse statements of reasons, record and decide appeals."""
+LISTINGS_REMOVE = "listings:remove"
+"""Remove listings of one's own brands directly (only while the brand's notices are accurate)."""
+FLAGGERS_MANAGE = "flaggers:manage"
+"""Record which brand organisations are trusted flaggers (the marketplace's administrators)."""
+CASES_READ = "cases:read"
+CASES_WORK = "cases:work"
+CASES_OPEN = "cases:open"
+REPORTS_READ = "reports:read"
+NETWORKS_READ = "networks:read"
+"""See networks of seller accounts and parties (sellers' personal data: never brands)."""
+NETWORKS_ACT = "networks:act"
+"""Confirm or cut links, and act on a whole network (hold listings, suspend accounts)."""
 
 ALL_PERMISSIONS = frozenset(
     {
@@ -34,16 +55,43 @@ ALL_PERMISSIONS = frozenset(
         CUSTOMS_ACT,
         APPLICATIONS_SUBMIT,
         APPLICATIONS_DECIDE,
+        NOTICES_SUBMIT,
+        NOTICES_HANDLE,
+        LISTINGS_REMOVE,
+        FLAGGERS_MANAGE,
+        CASES_READ,
+        CASES_WORK,
+        CASES_OPEN,
+        REPORTS_READ,
+        SHARING_MANAGE,
+        SHARING_EXCHANGE,
+        SHARING_ALERTS,
+        NETWORKS_READ,
+        NETWORKS_ACT,
     }
 )
 
-_EVERY_USER = frozenset({ME_READ, DASHBOARD_READ, TOKENS_MANAGE_OWN, BRANDS_READ})
+_EVERY_USER = frozenset({ME_READ, DASHBOARD_READ, TOKENS_MANAGE_OWN, BRANDS_READ, REPORTS_READ})
+_CASE_WORK = frozenset({CASES_READ, CASES_WORK})
+_CASE_LEAD = _CASE_WORK | {CASES_OPEN}
+
+_SHARING_WORK = frozenset({SHARING_EXCHANGE, SHARING_ALERTS})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "analyst": _EVERY_USER | {LISTINGS_READ, SELLERS_READ},
-    "officer": _EVERY_USER | {CUSTOMS_READ, CUSTOMS_ACT, APPLICATIONS_DECIDE},
-    "brand_manager": _EVERY_USER | {LISTINGS_READ, APPLICATIONS_SUBMIT},
-    "investigator": _EVERY_USER | {LISTINGS_READ, SELLERS_READ, CUSTOMS_READ},
+    "analyst": _EVERY_USER
+    | _CASE_LEAD
+    | _SHARING_WORK
+    | {LISTINGS_READ, SELLERS_READ, NETWORKS_READ, NETWORKS_ACT, NOTICES_HANDLE},
+    "officer": _EVERY_USER
+    | _CASE_WORK
+    | _SHARING_WORK
+    | {CUSTOMS_READ, CUSTOMS_ACT, APPLICATIONS_DECIDE},
+    "brand_manager": _EVERY_USER
+    | _CASE_WORK
+    | {LISTINGS_READ, APPLICATIONS_SUBMIT, NOTICES_SUBMIT, LISTINGS_REMOVE},
+    "investigator": _EVERY_USER
+    | _CASE_LEAD
+    | {LISTINGS_READ, SELLERS_READ, CUSTOMS_READ, SHARING_ALERTS, NETWORKS_READ},
     "admin": ALL_PERMISSIONS,
 }
 
@@ -51,10 +99,35 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # data nor the node-wide audit log; customs sees marketplace data only through sharing agreements,
 # except its investigators, who work per case and whose reads of personal data are audited.
 KIND_EXCLUDED: dict[str, frozenset[str]] = {
-    "marketplace": frozenset({CUSTOMS_READ, CUSTOMS_ACT, APPLICATIONS_DECIDE}),
-    "customs": frozenset({LISTINGS_READ, SELLERS_READ}),
+    "marketplace": frozenset(
+        {CUSTOMS_READ, CUSTOMS_ACT, APPLICATIONS_DECIDE, NOTICES_SUBMIT, LISTINGS_REMOVE}
+    ),
+    "customs": frozenset(
+        {
+            LISTINGS_READ,
+            SELLERS_READ,
+            NOTICES_SUBMIT,
+            NETWORKS_READ,
+            NETWORKS_ACT,
+            NOTICES_HANDLE,
+            LISTINGS_REMOVE,
+            FLAGGERS_MANAGE,
+        }
+    ),
     "brand": frozenset(
-        {SELLERS_READ, AUDIT_READ, USERS_MANAGE, CUSTOMS_READ, CUSTOMS_ACT, APPLICATIONS_DECIDE}
+        {
+            SELLERS_READ,
+            AUDIT_READ,
+            USERS_MANAGE,
+            CUSTOMS_READ,
+            CUSTOMS_ACT,
+            APPLICATIONS_DECIDE,
+            SHARING_ALERTS,
+            NETWORKS_READ,
+            NETWORKS_ACT,
+            NOTICES_HANDLE,
+            FLAGGERS_MANAGE,
+        }
     ),
 }
 KIND_EXEMPT_ROLES: dict[str, frozenset[str]] = {"customs": frozenset({"investigator"})}

@@ -16,6 +16,7 @@ from guetteur.customs.models import Declaration
 from guetteur.customs.targeting import run as targeting
 from guetteur.customs.targeting import selection
 from guetteur.customs.targeting import store as frames
+from guetteur.customs.targeting.intelligence import Combined, IntelligenceProvider
 from guetteur.db import make_engine, make_session_factory, transaction
 from guetteur.errors import InvalidInput
 from guetteur.migrate import ensure_schema
@@ -53,7 +54,7 @@ def target(
         prepare_store(engine)
         with transaction(make_session_factory(engine)) as session:
             cutoff = parse_time(since) if since else default_since(session)
-            provider = frames.party_intelligence(session, as_of=cutoff) if intelligence else None
+            provider = _intelligence(session, cutoff) if intelligence else None
             options = targeting.Options(
                 capacity=capacity, exploration=exploration, models_dir=settings.models_dir
             )
@@ -73,6 +74,14 @@ def target(
         f"{run.selected} selected, model {run.model_version} "
         f"({run.training.get('rows', 0)} inspections learnt from); wrote {out}"
     )
+
+
+def _intelligence(session: Session, cutoff: datetime) -> IntelligenceProvider:
+    """Flagged sellers and networks, plus what partners shared (sharing alerts on parties)."""
+    from guetteur.sharing.correlate import shared_intelligence
+
+    parties = frames.party_intelligence(session, as_of=cutoff)
+    return Combined([parties, shared_intelligence(session)])
 
 
 def prepare_store(engine: Engine) -> None:

@@ -28,7 +28,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from guetteur.sharing import schedule
+
+        sync_task = schedule.start(_app)
         yield
+        await schedule.stop(sync_task)
         if owns_engine:
             engine.dispose()
 
@@ -63,16 +67,25 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
 
 def _routers() -> list[Any]:
+    from guetteur.actors import api as actors_api
+    from guetteur.actors import views as actors_views
     from guetteur.auth import api as auth_api
     from guetteur.auth import views as auth_views
+    from guetteur.cases import views as cases_views
     from guetteur.custody import api as custody_api
     from guetteur.custody import views as custody_views
     from guetteur.customs import api as customs_api
+    from guetteur.customs import forms_views as customs_forms
     from guetteur.customs import views as customs_views
     from guetteur.marketplace import api as marketplace_api
+    from guetteur.marketplace import notices_views
     from guetteur.marketplace import views as marketplace_views
     from guetteur.registry import api as registry_api
     from guetteur.registry import views as registry_views
+    from guetteur.reports import views as reports_views
+    from guetteur.sharing import api as sharing_api
+    from guetteur.sharing import views as sharing_views
+    from guetteur.sharing.taxii import routes as taxii_routes
     from guetteur.web import views as web_views
 
     return [
@@ -87,4 +100,13 @@ def _routers() -> list[Any]:
         custody_views.router,
         customs_api.router,
         custody_api.router,
+        notices_views.router,
+        customs_forms.router,
+        cases_views.router,
+        reports_views.router,
+        sharing_api.router,
+        sharing_views.router,
+        taxii_routes.router,
+        actors_views.router,
+        actors_api.router,
     ]

@@ -23,9 +23,13 @@ NAV = [
     ("Brands", "/brands", perms.BRANDS_READ),
     ("Listings", "/listings", perms.LISTINGS_READ),
     ("Sellers", "/sellers", perms.SELLERS_READ),
+    ("Networks", "/networks", perms.NETWORKS_READ),
     ("Targeting", "/customs", perms.CUSTOMS_READ),
     ("Detentions", "/customs/detentions", perms.CUSTOMS_READ),
     ("Custody", "/custody", perms.CUSTOMS_READ),
+    ("Cases", "/cases", perms.CASES_READ),
+    ("Reports", "/reports", perms.REPORTS_READ),
+    ("Sharing", "/sharing", perms.SHARING_MANAGE),
     ("Audit log", "/admin/audit", perms.AUDIT_READ),
     ("Account", "/account", perms.ME_READ),
 ]

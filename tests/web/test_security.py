@@ -74,6 +74,14 @@ def _other_tenant_ids(world: TenantWorld) -> dict[str, str]:
         "step": "notify",
         "lot_id": "1",
         "application_id": "1",
+        "case_id": "1",  # cases: NotFound outside the organisations taking part
+        "task_id": "1",
+        "evidence_id": "1",
+        "agreement_id": "3b9a4f7e-0c1d-4e2f-8a9b-5c6d7e8f9a0b",  # sharing: brands get 403
+        "collection_id": "7d6ab6ab-0041-57bf-931b-92f625ca9933",
+        "object_id": "identity--3e2fb933-9688-5fa9-a548-8d34db7a1e4f",
+        "status_id": "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+        "network_id": "N-0123456789ab",  # networks: brands get 403 on every route
     }
 
 
@@ -94,7 +102,7 @@ def test_brand_user_cannot_read_another_brands_data_through_any_id_route(
         unknown = [p for p in params if p not in ids]
         assert not unknown, f"{path}: teach this test an id of another tenant for {unknown}"
         url = path.format(**{p: ids[p] for p in params})
-        api = path.startswith("/api/")
+        api = path.startswith(("/api/", "/taxii2/"))
         kwargs: dict[str, object] = {"headers": api_headers} if api else {}
         if method == "POST" and not api:
             kwargs["data"] = {"csrf_token": csrf}

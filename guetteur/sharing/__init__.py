@@ -1,0 +1,1 @@
+"""Sharing intelligence between nodes: agreements, STIX 2.1 over TAXII 2.1, tokens, signatures."""
