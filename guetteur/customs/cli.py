@@ -13,9 +13,7 @@ from sqlalchemy.orm import Session
 from guetteur.auth.actor import system_actor
 from guetteur.config import Settings
 from guetteur.customs.models import Declaration
-from guetteur.customs.targeting import run as targeting
-from guetteur.customs.targeting import selection
-from guetteur.customs.targeting import store as frames
+from guetteur.customs.targeting.defaults import DEFAULT_CAPACITY, DEFAULT_EXPLORATION
 from guetteur.customs.targeting.intelligence import Combined, IntelligenceProvider
 from guetteur.db import make_engine, make_session_factory, transaction
 from guetteur.errors import InvalidInput
@@ -35,11 +33,11 @@ def target(
         help="ISO 8601 time with a zone; default: the start (UTC) of the last day lodged.",
     ),
     capacity: float = typer.Option(
-        selection.DEFAULT_CAPACITY, "--capacity", min=0.0, max=1.0,
+        DEFAULT_CAPACITY, "--capacity", min=0.0, max=1.0,
         help="Fraction of each office's daily flow to select.",
     ),
     exploration: float = typer.Option(
-        selection.DEFAULT_EXPLORATION, "--exploration", min=0.0, max=1.0,
+        DEFAULT_EXPLORATION, "--exploration", min=0.0, max=1.0,
         help="Share of the selections drawn at random from the rest of the queue.",
     ),
     intelligence: bool = typer.Option(
@@ -55,6 +53,8 @@ def target(
         with transaction(make_session_factory(engine)) as session:
             cutoff = parse_time(since) if since else default_since(session)
             provider = _intelligence(session, cutoff) if intelligence else None
+            from guetteur.customs.targeting import run as targeting
+
             options = targeting.Options(
                 capacity=capacity, exploration=exploration, models_dir=settings.models_dir
             )
@@ -78,6 +78,7 @@ def target(
 
 def _intelligence(session: Session, cutoff: datetime) -> IntelligenceProvider:
     """Flagged sellers and networks, plus what partners shared (sharing alerts on parties)."""
+    from guetteur.customs.targeting import store as frames
     from guetteur.sharing.correlate import shared_intelligence
 
     parties = frames.party_intelligence(session, as_of=cutoff)

@@ -13,8 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-DEFAULT_CAPACITY = 0.05
-DEFAULT_EXPLORATION = 0.10
+from guetteur.customs.targeting.defaults import DEFAULT_CAPACITY, DEFAULT_EXPLORATION
 
 
 def _quotas(counts: list[int], fraction: float) -> list[int]:
