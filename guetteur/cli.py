@@ -26,6 +26,7 @@ def _register_commands() -> None:
     from guetteur.auth import cli as auth_cli
     from guetteur.customs import cli as customs_cli
     from guetteur.demo import cli as demo_cli
+    from guetteur.detection import cli as detection_cli
     from guetteur.interchange import cli as interchange_cli
     from guetteur.reports import cli as reports_cli
     from guetteur.sharing import cli as sharing_cli
@@ -40,6 +41,7 @@ def _register_commands() -> None:
         web_cli,
         customs_cli,
         actors_cli,
+        detection_cli,
     )
     for module in (*modules, reports_cli, sharing_cli):
         module.register(app)

@@ -6,6 +6,7 @@ from guetteur.auth import models as auth_models
 from guetteur.cases import models as cases_models
 from guetteur.custody import models as custody_models
 from guetteur.customs import models as customs_models
+from guetteur.detection import models as detection_models
 from guetteur.interchange import models as interchange_models
 from guetteur.marketplace import models as marketplace_models
 from guetteur.registry import models as registry_models
@@ -18,6 +19,7 @@ __all__ = [
     "cases_models",
     "custody_models",
     "customs_models",
+    "detection_models",
     "interchange_models",
     "marketplace_models",
     "registry_models",
