@@ -29,6 +29,8 @@ DEFAULT_CAP = 50
 DEFAULT_MAX_NETWORK = 200
 # Identifier kinds that make an edge on their own; IPs are too often shared (NAT, mobile carriers).
 EDGE_IDENTIFIERS = (*EXACT_IDENTIFIERS, "device")
+CONFIRMED_WEIGHT = 10.0
+"""The weight of a link an analyst confirmed (as strong as a shared phone)."""
 DEFAULT_IDENTIFIER_WEIGHTS = {
     "bank": 12.0,
     "phone": 11.0,
@@ -70,6 +72,10 @@ class Evidence:
             "weight": self.weight,
         }
 
+    def stored(self) -> dict[str, object]:
+        """`as_dict` plus the members it links to (kept in the store to draw the network)."""
+        return {**self.as_dict(), "others": list(self.others)}
+
 
 @dataclass(frozen=True)
 class Group:
@@ -91,13 +97,24 @@ class Pair:
     reasons: str
 
 
+def pair_key(a: str, b: str) -> tuple[str, str]:
+    """A link between two members, in one order."""
+    return (a, b) if a <= b else (b, a)
+
+
 @dataclass
 class Graph:
-    """Nodes, weighted edges and the evidence behind them."""
+    """Nodes, weighted edges and the evidence behind them.
+
+    `cut` holds links an analyst cut (no edge between the two, whatever they share);
+    `confirmed` holds links an analyst confirmed (an edge even when the model saw none).
+    """
 
     ids: list[str]
     groups: list[Group] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)
+    cut: frozenset[tuple[str, str]] = frozenset()
+    confirmed: list[Pair] = field(default_factory=list)
 
 
 def _long_table(records: Sequence[LinkRecord]) -> tuple[pa.Table, pa.Table]:
@@ -230,16 +247,38 @@ def exact_groups(
     ]
 
 
+def _group_links(group: Group, cut: frozenset[tuple[str, str]]) -> Iterable[tuple[str, str]]:
+    """The links a shared value makes: a star (linear in the group size), or, when an analyst
+    cut a link inside the group, every other pair of the group."""
+    members = group.members
+    if not cut or not any(
+        pair_key(a, b) in cut for i, a in enumerate(members) for b in members[i + 1 :]
+    ):
+        return ((members[0], member) for member in members[1:])
+    return (
+        (a, b) for i, a in enumerate(members) for b in members[i + 1 :] if pair_key(a, b) not in cut
+    )
+
+
 def _edges(graph: Graph, weights: Mapping[str, float]) -> dict[tuple[int, int], float]:
     position = {member: i for i, member in enumerate(graph.ids)}
     edges: dict[tuple[int, int], float] = defaultdict(float)
+    cut_members = {m for pair in graph.cut for m in pair}
     for group in graph.groups:
-        hub = position[group.members[0]]
-        for member in group.members[1:]:  # a star keeps edges linear in the group size
-            edges[(hub, position[member])] += weights.get(group.kind, 1.0)
+        weight = weights.get(group.kind, 1.0)
+        touched = graph.cut if cut_members.intersection(group.members) else frozenset()
+        for left, right in _group_links(group, touched):
+            a, b = sorted((position[left], position[right]))
+            edges[(a, b)] += weight
     for pair in graph.pairs:
+        if graph.cut and pair_key(pair.left, pair.right) in graph.cut:
+            continue
         a, b = sorted((position[pair.left], position[pair.right]))
         edges[(a, b)] += max(pair.match_weight, 0.1)
+    for pair in graph.confirmed:
+        if pair.left in position and pair.right in position:
+            a, b = sorted((position[pair.left], position[pair.right]))
+            edges[(a, b)] += pair.match_weight
     return edges
 
 

@@ -242,6 +242,12 @@ def save(
     return Artefact(version, path, chart_path, content)
 
 
+def latest_file(models_dir: Path) -> Path | None:
+    """The file of the latest artefact, without reading it (None when none was trained)."""
+    versions = _versions(models_dir)
+    return _folder(models_dir) / f"linkage-v{versions[-1]:04d}.json" if versions else None
+
+
 def load(models_dir: Path, version: int | None = None) -> Artefact | None:
     """The artefact of a version (default: the latest), or None when none was trained."""
     versions = _versions(models_dir)

@@ -95,3 +95,26 @@ class SuperNodeValue(Base):
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(String(500))
     degree: Mapped[int]
+
+
+LINK_LABELS = ("confirm", "cut")
+
+
+class LinkLabel(Base):
+    """An analyst's word on a link between two members: confirmed, or cut (latest one counts).
+
+    `left_id` < `right_id`; the next full run keeps a confirmed pair linked and drops a cut one.
+    """
+
+    __tablename__ = "actor_link_labels"
+    __table_args__ = (Index("ix_actor_link_labels_pair", "left_id", "right_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    left_id: Mapped[str] = mapped_column(String(220), index=True)
+    right_id: Mapped[str] = mapped_column(String(220), index=True)
+    label: Mapped[str] = mapped_column(String(10))
+    network_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    note: Mapped[str] = mapped_column(String(2000), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    actor_label: Mapped[str] = mapped_column(String(200), default="system")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

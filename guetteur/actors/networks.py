@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from guetteur.actors.graph import Evidence, Graph, Group, Pair
+from guetteur.actors.graph import Evidence, Graph, Group, Pair, pair_key
 from guetteur.actors.records import IDENTIFIER_LABELS, LinkRecord
 
 EVIDENCE_KINDS = {
@@ -106,11 +106,18 @@ def _member_evidence(
         for inside in by_network.values():
             for member, item in _group_evidence(group, inside, weight).items():
                 evidence[member].append(item)
-    for pair in graph.pairs:
-        if pair.left in network_of and network_of[pair.left] == network_of.get(pair.right):
-            evidence[pair.left].append(_pair_evidence(pair, pair.left, pair.right))
-            evidence[pair.right].append(_pair_evidence(pair, pair.right, pair.left))
+    kept = [p for p in graph.pairs if not (graph.cut and pair_key(p.left, p.right) in graph.cut)]
+    for pairs, describe in ((kept, _pair_evidence), (graph.confirmed, _confirmed_evidence)):
+        for pair in pairs:
+            if pair.left in network_of and network_of[pair.left] == network_of.get(pair.right):
+                evidence[pair.left].append(describe(pair, pair.left, pair.right))
+                evidence[pair.right].append(describe(pair, pair.right, pair.left))
     return evidence
+
+
+def _confirmed_evidence(pair: Pair, member: str, other: str) -> Evidence:
+    detail = f"link with {other} confirmed by an analyst: {pair.reasons}"
+    return Evidence("confirmed", detail, round(pair.match_weight, 3), (other,))
 
 
 def build(

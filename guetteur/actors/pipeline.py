@@ -35,6 +35,14 @@ class Options:
     seed: int = 42
 
 
+@dataclass(frozen=True)
+class Labels:
+    """Analysts' word on links: pairs (`graph.pair_key` order) cut, and pairs confirmed."""
+
+    cut: frozenset[tuple[str, str]] = frozenset()
+    confirmed: tuple[graphs.Pair, ...] = ()
+
+
 @dataclass
 class RunResult:
     """What a run found, and how long each step took."""
@@ -136,8 +144,12 @@ def run(
     model_version: int | None = None,
     models_dir: Path | None = None,
     previous: Mapping[str, str] | None = None,
+    labels: Labels | None = None,
 ) -> RunResult:
-    """Link the records into networks (training a model first when none is given)."""
+    """Link the records into networks (training a model first when none is given).
+
+    `labels` are analysts' confirmed and cut links: a cut pair gets no edge, a confirmed one does.
+    """
     options = options or Options()
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -161,11 +173,13 @@ def run(
         to_arrow(clean), model, engine=options.engine, threshold=options.threshold
     )
     lap("predict")
-    labels = {c.column: c.label for c in linkage.SPEC}
+    names = {c.column: c.label for c in linkage.SPEC}
     graph = graphs.Graph(
         ids=[r.unique_id for r in clean],
         groups=graphs.exact_groups(held, cap=cap, excluded=graphs.excluded_values(super_nodes)),
-        pairs=_pairs(table, labels),
+        pairs=_pairs(table, names),
+        cut=labels.cut if labels else frozenset(),
+        confirmed=list(labels.confirmed) if labels else [],
     )
     id_weights = identifier_weights(weights)
     components = graphs.networks(

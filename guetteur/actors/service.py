@@ -15,9 +15,16 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from guetteur.actors import cache as link_cache
 from guetteur.actors import index as store_index
+from guetteur.actors import labels as link_labels
 from guetteur.actors import linkage, pipeline
-from guetteur.actors.graph import EDGE_IDENTIFIERS, Evidence, SuperNode, excluded_values
+from guetteur.actors.graph import (
+    CONFIRMED_WEIGHT,
+    EDGE_IDENTIFIERS,
+    Evidence,
+    SuperNode,
+)
 from guetteur.actors.models import (
     LinkageRun,
     LinkRecordRow,
@@ -33,13 +40,15 @@ from guetteur.actors.records import (
     from_seller,
     seller_fields,
 )
-from guetteur.actors.scorer import Match, Scorer, link_one
+from guetteur.actors.scorer import Match, link_one
 from guetteur.audit import service as audit
 from guetteur.auth.actor import Actor
 from guetteur.clock import utcnow
 from guetteur.customs.models import Declaration
 from guetteur.errors import Conflict, NotFound
 from guetteur.marketplace.models import Seller
+
+EVIDENCE_FIELDS = ("identifier_kind", "detail", "weight")
 
 
 @dataclass
@@ -119,6 +128,7 @@ def link(
         model_version=artefact.version if artefact else None,
         models_dir=models_dir,
         previous=_previous(session),
+        labels=link_labels.current(session),
     )
     started = time.perf_counter()
     _write_networks(session, run.id, result)
@@ -192,7 +202,7 @@ def _write_networks(session: Session, run_id: int, result: pipeline.RunResult) -
             "member_id": m.member_id,
             "network_id": n.network_id,
             "kind": m.kind,
-            "evidence": [e.as_dict() for e in m.evidence],
+            "evidence": [e.stored() for e in m.evidence],
             "run_id": run_id,
         }
         for n in result.networks
@@ -216,7 +226,7 @@ def network_rows(session: Session) -> Iterator[dict[str, Any]]:
             "member_id": member.member_id,
             "kind": member.kind,
             "network_id": member.network_id,
-            "evidence": list(member.evidence),
+            "evidence": [{k: e[k] for k in EVIDENCE_FIELDS if k in e} for e in member.evidence],
         }
 
 
@@ -233,8 +243,8 @@ def link_new(
     seller = session.get(Seller, seller_id)
     if seller is None:
         raise NotFound(f"seller {seller_id!r} not found")
-    run, artefact = latest_run(session), linkage.load(models_dir)
-    if run is None or artefact is None:
+    run, found = latest_run(session), link_cache.scorer(models_dir)
+    if run is None or found is None:
         raise Conflict("no linking run yet: run `guetteur link` once before linking new accounts")
     threshold = (
         float(run.options.get("threshold", linkage.DEFAULT_THRESHOLD))
@@ -242,18 +252,25 @@ def link_new(
         else threshold
     )
     cap = int(run.options.get("cap", 50))
-    supers = session.scalars(select(SuperNodeValue).where(SuperNodeValue.run_id == run.id))
-    record = from_seller(seller_fields(seller)).without(
-        excluded_values(SuperNode(s.kind, s.value, s.degree) for s in supers)
+    cache = link_cache.run_cache(session, run)
+    record = from_seller(seller_fields(seller)).without(cache.excluded)
+    with cache.lock:
+        candidates = cache.index.candidates(record)
+        matches = link_one(found[1], cache.index, record, threshold=threshold)
+        shared = cache.index.sharing(record, EDGE_IDENTIFIERS)
+    shared = {k: v for k, v in shared.items() if len(v) < cap}
+    said = link_labels.of_member(session, member_id=record.unique_id)
+    matches, shared = _honour_cuts(matches, shared, said.cut)
+    evidence = _new_evidence(record, matches, shared) + _confirmed_evidence(said.confirmed)
+    linked = sorted(
+        {m.other_id for m in matches}
+        | {i for ids in shared.values() for i in ids}
+        | set(said.confirmed)
     )
-    index = store_index.StoreIndex(session, run.tf_totals)
-    candidates = index.candidates(record)
-    matches = link_one(Scorer(artefact.weights), index, record, threshold=threshold)
-    shared = {k: v for k, v in index.sharing(record, EDGE_IDENTIFIERS).items() if len(v) < cap}
-    evidence = _new_evidence(record, matches, shared)
-    linked = sorted({m.other_id for m in matches} | {i for ids in shared.values() for i in ids})
     network_id = _join(session, record, linked, evidence, run.id)
     store_index.add(session, record)
+    with cache.lock:
+        link_cache.indexed(cache, record)
     audit.record(
         session,
         actor=actor,
@@ -265,6 +282,28 @@ def link_new(
     session.flush()
     elapsed = (time.perf_counter() - started) * 1000
     return NewLink(record.unique_id, network_id, matches, evidence, len(candidates), elapsed)
+
+
+def _honour_cuts(
+    matches: list[Match], shared: dict[tuple[str, str], list[str]], cut: frozenset[str]
+) -> tuple[list[Match], dict[tuple[str, str], list[str]]]:
+    """Matches and shared identifiers without the members an analyst cut this one from."""
+    if not cut:
+        return matches, shared
+    kept = {k: [o for o in v if o not in cut] for k, v in shared.items()}
+    return [m for m in matches if m.other_id not in cut], {k: v for k, v in kept.items() if v}
+
+
+def _confirmed_evidence(confirmed: dict[str, str]) -> list[Evidence]:
+    return [
+        Evidence(
+            "confirmed",
+            f"link with {other} confirmed by an analyst: {detail}",
+            CONFIRMED_WEIGHT,
+            (other,),
+        )
+        for other, detail in sorted(confirmed.items())
+    ]
 
 
 def _new_evidence(
@@ -319,7 +358,7 @@ def _join(
             member_id=record.unique_id,
             network_id=network_id,
             kind=record.kind,
-            evidence=[e.as_dict() for e in evidence],
+            evidence=[e.stored() for e in evidence],
             run_id=run_id,
         )
     )
