@@ -40,6 +40,10 @@ NETWORKS_READ = "networks:read"
 """See networks of seller accounts and parties (sellers' personal data: never brands)."""
 NETWORKS_ACT = "networks:act"
 """Confirm or cut links, and act on a whole network (hold listings, suspend accounts)."""
+LISTINGS_SUBMIT = "listings:submit"
+"""Submit and edit listings and open seller accounts (the marketplace's own systems)."""
+LISTINGS_REVIEW = "listings:review"
+"""Work the review queue of held listings and record verdicts (the marketplace's analysts)."""
 
 ALL_PERMISSIONS = frozenset(
     {
@@ -68,6 +72,8 @@ ALL_PERMISSIONS = frozenset(
         SHARING_ALERTS,
         NETWORKS_READ,
         NETWORKS_ACT,
+        LISTINGS_SUBMIT,
+        LISTINGS_REVIEW,
     }
 )
 
@@ -81,7 +87,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "analyst": _EVERY_USER
     | _CASE_LEAD
     | _SHARING_WORK
-    | {LISTINGS_READ, SELLERS_READ, NETWORKS_READ, NETWORKS_ACT, NOTICES_HANDLE},
+    | {LISTINGS_READ, SELLERS_READ, NETWORKS_READ, NETWORKS_ACT, NOTICES_HANDLE}
+    | {LISTINGS_SUBMIT, LISTINGS_REVIEW},
     "officer": _EVERY_USER
     | _CASE_WORK
     | _SHARING_WORK
@@ -112,6 +119,8 @@ KIND_EXCLUDED: dict[str, frozenset[str]] = {
             NOTICES_HANDLE,
             LISTINGS_REMOVE,
             FLAGGERS_MANAGE,
+            LISTINGS_SUBMIT,
+            LISTINGS_REVIEW,
         }
     ),
     "brand": frozenset(
@@ -127,6 +136,8 @@ KIND_EXCLUDED: dict[str, frozenset[str]] = {
             NETWORKS_ACT,
             NOTICES_HANDLE,
             FLAGGERS_MANAGE,
+            LISTINGS_SUBMIT,
+            LISTINGS_REVIEW,
         }
     ),
 }

@@ -50,6 +50,19 @@ def get_organisation_by_slug(session: Session, *, slug: str) -> Organisation | N
     return session.scalar(select(Organisation).where(Organisation.slug == slug))
 
 
+def get_organisation(session: Session, *, organisation_id: int) -> Organisation | None:
+    """The organisation with this id, if any."""
+    return session.get(Organisation, organisation_id)
+
+
+def list_organisations(session: Session, *, kind: str | None = None) -> list[Organisation]:
+    """Organisations by name, optionally of one kind."""
+    query = select(Organisation).order_by(Organisation.name, Organisation.id)
+    if kind is not None:
+        query = query.where(Organisation.kind == kind)
+    return list(session.scalars(query))
+
+
 def marketplace_organisation_id(session: Session) -> int | None:
     """The id of the (first) marketplace organisation: the owner of sellers' personal data."""
     query = select(Organisation.id).where(Organisation.kind == "marketplace")

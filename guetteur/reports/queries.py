@@ -123,17 +123,27 @@ def notices_valid(session: Session, scope: Scope) -> int:
 
 
 def time_to_action_hours(session: Session, scope: Scope) -> float | None:
-    """Median hours from a notice submitted in the period to the first verdict on its listing
-    decided at or after the notice (notices still without a verdict are left out)."""
+    """Median hours from a notice submitted in the period to the action on it: the takedown of
+    its listing by the notice flow (`Notice.actioned_at`) or, for a notice without one (imported,
+    or on a listing no longer live), the first verdict on its listing decided at or after the
+    notice (notices with neither are left out)."""
     first = func.min(Verdict.decided_at)
     query = (
-        select(Notice.submitted_at, first)
-        .join(Verdict, Verdict.listing_id == Notice.listing_id)
-        .where(Verdict.decided_at >= Notice.submitted_at)
+        select(Notice.submitted_at, Notice.actioned_at, first)
+        .outerjoin(
+            Verdict,
+            and_(
+                Verdict.listing_id == Notice.listing_id, Verdict.decided_at >= Notice.submitted_at
+            ),
+        )
         .where(scope.during(Notice.submitted_at), scope.brands(Notice.brand_id))
-        .group_by(Notice.id, Notice.submitted_at)
+        .group_by(Notice.id, Notice.submitted_at, Notice.actioned_at)
     )
-    hours = [(acted - sent).total_seconds() / 3600 for sent, acted in session.execute(query)]
+    hours = [
+        ((actioned or verdict) - sent).total_seconds() / 3600
+        for sent, actioned, verdict in session.execute(query)
+        if actioned or verdict
+    ]
     return round(statistics.median(hours), 1) if hours else None
 
 

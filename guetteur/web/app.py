@@ -77,8 +77,10 @@ def _routers() -> list[Any]:
     from guetteur.customs import api as customs_api
     from guetteur.customs import forms_views as customs_forms
     from guetteur.customs import views as customs_views
+    from guetteur.detection import api as detection_api
+    from guetteur.detection import views as detection_views
     from guetteur.marketplace import api as marketplace_api
-    from guetteur.marketplace import notices_views
+    from guetteur.marketplace import dsa_api, dsa_views, notices_views, submission_api
     from guetteur.marketplace import views as marketplace_views
     from guetteur.registry import api as registry_api
     from guetteur.registry import views as registry_views
@@ -96,11 +98,16 @@ def _routers() -> list[Any]:
         auth_api.router,
         registry_api.router,
         marketplace_api.router,
+        submission_api.router,
+        detection_views.router,
+        detection_api.router,
         customs_views.router,
         custody_views.router,
         customs_api.router,
         custody_api.router,
         notices_views.router,
+        dsa_api.router,
+        dsa_views.router,
         customs_forms.router,
         cases_views.router,
         reports_views.router,

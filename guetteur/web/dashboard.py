@@ -11,6 +11,7 @@ from guetteur.auth import permissions as perms
 from guetteur.auth import service as auth
 from guetteur.auth.actor import Actor
 from guetteur.auth.tenancy import sees_marketplace, sees_seller_personal_data
+from guetteur.marketplace import notice_figures
 from guetteur.marketplace import service as marketplace
 from guetteur.registry import service as registry
 
@@ -18,7 +19,7 @@ from guetteur.registry import service as registry
 @dataclass
 class Figure:
     label: str
-    value: int | None  # None: not available yet
+    value: int | float | None  # None: not available yet
     href: str | None = None
 
 
@@ -77,7 +78,23 @@ def _marketplace(session: Session, actor: Actor) -> list[Panel]:
         [Figure(v.capitalize(), n) for v, n in verdicts.items()],
         note="Confirmed outcomes the detector learns from.",
     )
-    return [listings, notices, labels]
+    return [listings, notices, _notice_figures(session, actor), labels]
+
+
+def _notice_figures(session: Session, actor: Actor) -> Panel:
+    found = notice_figures.figures(session, actor=actor)
+    days = notice_figures.DASHBOARD_DAYS
+    return Panel(
+        f"Notices, last {days} days",
+        [
+            Figure(
+                "Notices", found.notices, "/notices" if actor.can(perms.NOTICES_HANDLE) else None
+            ),
+            Figure("Per thousand listings", found.per_thousand_listings),
+            Figure("Median hours from notice to action", found.time_to_action_hours),
+        ],
+        note="Of your brands only." if actor.organisation_kind == "brand" else None,
+    )
 
 
 def _sellers(session: Session, actor: Actor) -> Panel:

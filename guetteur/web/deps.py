@@ -6,8 +6,9 @@ a test walks the app's routes and refuses any route that does not.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,6 +18,9 @@ from guetteur.auth.actor import Actor
 from guetteur.auth.permissions import PUBLIC
 from guetteur.config import Settings
 from guetteur.errors import Forbidden, Unauthorized
+
+if TYPE_CHECKING:
+    from guetteur.detection.online import OnlineScorer
 
 API_PREFIX = "/api"
 SESSION_USER_KEY = "user_id"
@@ -106,3 +110,21 @@ def public() -> Any:
 def permission_of(dependency: object) -> str | None:
     """The permission a dependency declares, if it is one of ours."""
     return dependency.permission if isinstance(dependency, Require) else None
+
+
+_scorer_lock = threading.Lock()
+
+
+def get_scorer(request: Request) -> OnlineScorer:
+    """The process's online detector (model and registry loaded once, kept on the app)."""
+    from guetteur.detection.online import OnlineScorer
+
+    state = request.app.state
+    with _scorer_lock:
+        if getattr(state, "scorer", None) is None:
+            settings: Settings = state.settings
+            state.scorer = OnlineScorer(
+                models_dir=settings.models_dir, media_dir=settings.media_dir
+            )
+    scorer: OnlineScorer = state.scorer
+    return scorer

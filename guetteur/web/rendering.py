@@ -23,6 +23,9 @@ NAV = [
     ("Brands", "/brands", perms.BRANDS_READ),
     ("Listings", "/listings", perms.LISTINGS_READ),
     ("Sellers", "/sellers", perms.SELLERS_READ),
+    ("Review", "/review", perms.LISTINGS_REVIEW),
+    ("Notices", "/notices", perms.NOTICES_HANDLE),
+    ("Notices", "/notices", perms.NOTICES_SUBMIT),
     ("Networks", "/networks", perms.NETWORKS_READ),
     ("Targeting", "/customs", perms.CUSTOMS_READ),
     ("Detentions", "/customs/detentions", perms.CUSTOMS_READ),
@@ -31,6 +34,7 @@ NAV = [
     ("Reports", "/reports", perms.REPORTS_READ),
     ("Sharing", "/sharing", perms.SHARING_MANAGE),
     ("Audit log", "/admin/audit", perms.AUDIT_READ),
+    ("Trusted flaggers", "/admin/trusted-flaggers", perms.FLAGGERS_MANAGE),
     ("Account", "/account", perms.ME_READ),
 ]
 
@@ -54,7 +58,7 @@ def render(
     templates: Jinja2Templates = request.app.state.templates
     page: dict[str, Any] = {
         "actor": actor,
-        "nav": [(label, href) for label, href, perm in NAV if actor and actor.can(perm)],
+        "nav": list(dict.fromkeys((t, h) for t, h, perm in NAV if actor and actor.can(perm))),
         "node_name": request.app.state.settings.node_name,
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request) if "session" in request.scope else "",

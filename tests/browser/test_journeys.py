@@ -25,6 +25,7 @@ def test_brand_manager_files_a_notice_and_reads_its_report(page: Any, demo_node:
     page.get_by_role("link", name="File a notice").click()
     page.get_by_label("Reason").select_option("counterfeit")
     page.get_by_label("Details for the marketplace").fill("Fake logo and a price far too low.")
+    page.get_by_label("I state in good faith").check()
     shot(page, "brand-notice-form")
     page.get_by_role("button", name="File the notice").click()
     page.wait_for_url(re.compile(r".*notice=N-.*"))

@@ -24,7 +24,12 @@ def test_brand_files_a_notice_and_the_listing_is_taken_down(
     assert bad.status_code == 422 and "reason" in bad.text
     sent = client.post(
         "/listings/l-a/notice",
-        data={"csrf_token": csrf, "reason": "counterfeit", "details": "fake logo"},
+        data={
+            "csrf_token": csrf,
+            "reason": "counterfeit",
+            "details": "fake logo",
+            "good_faith": "on",
+        },
         follow_redirects=False,
     )
     assert sent.status_code == 303

@@ -82,6 +82,11 @@ def _other_tenant_ids(world: TenantWorld) -> dict[str, str]:
         "object_id": "identity--3e2fb933-9688-5fa9-a548-8d34db7a1e4f",
         "status_id": "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
         "network_id": "N-0123456789ab",  # networks: brands get 403 on every route
+        "notice_id": "n-b",  # notice and action: a brand sees its own notices only
+        "statement_id": "SOR-20250302-0000000000",  # the marketplace's analysts only: 403
+        "appeal_id": "AP-20250302-0000000000",
+        "removal_id": "RM-20250302-0000000000",
+        "organisation_id": str(world.brand_b.owner_organisation_id),  # admins only: 403
     }
 
 
