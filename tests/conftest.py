@@ -33,6 +33,7 @@ POSTGRES_URL = os.environ.get(
 )
 REQUIRE_POSTGRES = os.environ.get("GUETTEUR_REQUIRE_POSTGRES") == "1"
 REQUIRE_SHARED = os.environ.get("GUETTEUR_REQUIRE_SHARED") == "1"
+REQUIRE_SPARK = os.environ.get("GUETTEUR_REQUIRE_SPARK") == "1"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 _notices: list[str] = []
 
@@ -83,6 +84,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         _notices.append(
             f"tests needing shared data SKIPPED: ../shared/data not found at {SHARED_DATA}"
         )
+    if (missing := spark_missing()) and not REQUIRE_SPARK:
+        _notices.append(f"Spark tests SKIPPED: {missing} not found")
     for notice in dict.fromkeys(_notices):
         terminalreporter.write_line(f"NOTICE: {notice}", yellow=True, bold=True)
 
@@ -370,3 +373,37 @@ def _cheap_argon2() -> Iterator[None]:
             passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
         )
         yield
+
+
+def spark_missing() -> str:
+    """What the Spark tests lack ("PySpark", "Java", both, or "" when nothing is missing)."""
+    import importlib.util
+
+    from guetteur.spark import java_available
+
+    missing = []
+    if importlib.util.find_spec("pyspark") is None:
+        missing.append("PySpark")
+    if not java_available():
+        missing.append("Java")
+    return " and ".join(missing)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local, offline Spark session for the whole test session (only Spark tests ask for it).
+
+    Without PySpark or Java the Spark tests skip with a visible notice, unless
+    GUETTEUR_REQUIRE_SPARK=1 (set by .ci/run), which turns the skip into a failure. Spark tests
+    carry `xdist_group("spark")` so that they share one worker, hence one JVM."""
+    from guetteur.spark import spark_session
+
+    if what := spark_missing():
+        message = f"Spark tests SKIPPED: {what} not found"
+        if REQUIRE_SPARK:
+            pytest.fail(f"GUETTEUR_REQUIRE_SPARK=1 but {what} not found")
+        _notices.append(message)
+        pytest.skip(message)
+    session = spark_session("guetteur-tests")
+    yield session
+    session.stop()

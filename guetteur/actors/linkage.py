@@ -7,11 +7,11 @@ applies the same trained weights to one new record without a database round trip
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import logging
 import math
 import re
+import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from guetteur.errors import GuetteurError
 
 ARTEFACT_FORMAT = "guetteur.linkage/1"
 ENGINES = ("duckdb", "spark")
+SQL_DIALECT = {"duckdb": "duckdb", "spark": "spark"}
 DEFAULT_THRESHOLD = 0.99
 _VERSION_FILE = re.compile(r"linkage-v(\d+)\.json")
 log = logging.getLogger(__name__)
@@ -96,28 +97,56 @@ def db_api(engine: str = "duckdb") -> Any:
 
         return DuckDBAPI()
     if engine == "spark":
-        if importlib.util.find_spec("pyspark") is None:
-            raise GuetteurError(
-                "--engine spark needs PySpark, which is not installed "
-                "(pip install pyspark); use --engine duckdb"
-            )
-        raise GuetteurError("--engine spark is not supported yet; use --engine duckdb")
+        from guetteur.spark import spark_session
+
+        session = spark_session("guetteur-link")  # one clear line when PySpark or Java is missing
+        from splink.backends.spark import SparkAPI
+
+        # Intermediate tables are cached in memory (spilling to local disk), not written as files.
+        return SparkAPI(spark_session=session, break_lineage_method="persist")
     raise GuetteurError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+
+
+def for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """A trained model on another SQL dialect: the same comparisons, levels and parameters, with
+    the SQL of `splink_settings()` written for that dialect. Artefacts are kept in DuckDB's."""
+    if model.get("sql_dialect", "duckdb") == dialect:
+        return copy.deepcopy(model)
+    fresh = splink_settings().create_settings_dict(dialect)
+    out = copy.deepcopy(model)
+    out["sql_dialect"] = dialect
+    out["blocking_rules_to_generate_predictions"] = fresh["blocking_rules_to_generate_predictions"]
+    for saved, written in zip(out["comparisons"], fresh["comparisons"], strict=True):
+        levels, conditions = saved["comparison_levels"], written["comparison_levels"]
+        if saved["output_column_name"] != written["output_column_name"] or len(levels) != len(
+            conditions
+        ):
+            raise GuetteurError(f"model does not match the comparison spec on {saved!r:.60}")
+        for level, condition in zip(levels, conditions, strict=True):
+            level["sql_condition"] = condition["sql_condition"]
+    return out
 
 
 def _linker(table: pa.Table, settings: Any, engine: str) -> Any:
     from splink import Linker
 
     api = db_api(engine)
-    frame = api.register(table, dataset_display_name="records")
+    # a Spark session outlives the linker: each run registers its records under its own name
+    name = "records" if engine == "duckdb" else f"records_{uuid.uuid4().hex[:12]}"
+    frame = api.register(table, dataset_display_name="records", table_name=name)
     return Linker(frame, settings, log_level=logging.ERROR)
 
 
 def _close(linker: Any) -> None:
     """Free the linker's database now (its tables can take gigabytes on a million records)."""
-    connection = getattr(linker._db_api, "_con", None)
+    api = linker._db_api
+    connection = getattr(api, "_con", None)
     if connection is not None:
         connection.close()
+    elif getattr(api, "spark", None) is not None:  # Spark: drop this run's views, uncache them
+        api.delete_tables_created_by_splink_from_db()
+        for name in api._registered_table_names:
+            api.spark.catalog.dropTempView(name)
 
 
 def train(
@@ -150,7 +179,7 @@ def train(
         except Exception as exc:  # a block with no pairs (or a degenerate one) teaches nothing
             log.info("EM on %s skipped: %s", key, exc)
             linker._settings_obj = saved
-    model = dict(linker.misc.save_model_to_json())
+    model = for_dialect(dict(linker.misc.save_model_to_json()), "duckdb")
     _close(linker)
     columns = [c["output_column_name"] for c in model["comparisons"]]
     if columns != [item.column for item in SPEC]:
@@ -166,7 +195,7 @@ def predict(
     threshold: float = DEFAULT_THRESHOLD,
 ) -> pa.Table:
     """Scored pairs at or above the threshold: ids, match weight, probability, gamma levels."""
-    linker = _linker(table, copy.deepcopy(model), engine)
+    linker = _linker(table, for_dialect(model, SQL_DIALECT[engine]), engine)
     result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     pairs: pa.Table = result.as_pyarrow_table()
     _close(linker)

@@ -1,4 +1,5 @@
-"""`guetteur train [--cutoff TIME]` and `guetteur scan [--since TIME] --out FILE` (FORMATS.md)."""
+"""`guetteur train [--cutoff TIME]` and `guetteur scan [--since TIME] [--engine local|spark]
+--out FILE` (FORMATS.md)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from guetteur import migrate
 from guetteur.auth.actor import system_actor
 from guetteur.config import Settings
 from guetteur.db import make_engine, make_session_factory, transaction
-from guetteur.detection import service
+from guetteur.detection import network, service
 from guetteur.detection.engine_local import build_features, score_table
 from guetteur.detection.history import load_listings
+from guetteur.detection.model import DetectorModel
 from guetteur.errors import FieldError, InvalidInput
+from guetteur.spark import require_pyspark
 
 console = Console(stderr=True)
+ENGINES = ("local", "spark")
 SUMMARY = ("proactive_rate", "recall_at_block", "precision_at_block", "false_block_rate", "pr_auc")
 
 
@@ -54,6 +58,7 @@ def train_command(
             result = service.train(
                 session, actor=system_actor("cli train"), models_dir=settings.models_dir,
                 media_dir=settings.media_dir, cutoff=when, with_ablation=ablation,
+                network=network.provider_for(session),
             )  # fmt: skip
     finally:
         engine.dispose()
@@ -70,9 +75,13 @@ def scan_command(
     since: str | None = typer.Option(
         None, "--since", help="Score listings created at or after TIME (default: all)."
     ),
+    batch_engine: str = typer.Option(
+        "local", "--engine", help="local (DuckDB/Arrow, default) or spark (PySpark mapInArrow)."
+    ),
 ) -> None:
     """Score listings in created_at order, point-in-time correct, into decisions.jsonl."""
     when = parse_time(since, option="--since")
+    check_engine(batch_engine)
     settings = Settings()
     engine = make_engine(settings)
     try:
@@ -81,16 +90,38 @@ def scan_command(
             model = service.current_model(session, models_dir=settings.models_dir)
             listings = load_listings(session, since=when)
             ctx = service.context_for(
-                session, models_dir=settings.models_dir, media_dir=settings.media_dir
-            )
+                session, models_dir=settings.models_dir, media_dir=settings.media_dir,
+                network=network.provider_for(session),
+            )  # fmt: skip
     finally:
         engine.dispose()
     if model is None:
         console.print("no trained model yet: the rules alone decide (model_version rules-only)")
     features = build_features(listings, ctx)
-    decisions = score_table(features, model, since=when)
+    decisions = score_with(batch_engine, features, model, since=when)
     write_decisions(decisions, out)
     typer.echo(f"{decisions.num_rows} decisions written to {out}")
+
+
+def check_engine(name: str) -> None:
+    """Refuse an unknown engine, or Spark without PySpark, before any work is done."""
+    if name not in ENGINES:
+        raise InvalidInput(
+            f"--engine: {name!r} is not an engine", [FieldError("--engine", " or ".join(ENGINES))]
+        )
+    if name == "spark":
+        require_pyspark()
+
+
+def score_with(
+    name: str, features: pa.Table, model: DetectorModel | None, *, since: datetime | None
+) -> pa.Table:
+    """The decisions of the feature table on the named batch engine (same columns and order)."""
+    if name == "spark":
+        from guetteur.detection import engine_spark
+
+        return engine_spark.score_table(features, model, since=since)
+    return score_table(features, model, since=since)
 
 
 def write_decisions(decisions: pa.Table, out: Path) -> None:

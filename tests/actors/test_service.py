@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -158,9 +159,11 @@ def test_cli_link_writes_networks_jsonl(
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert rows and all(set(r) == {"member_id", "kind", "network_id", "evidence"} for r in rows)
     assert "super-node" in result.output
-    spark = runner.invoke(app, ["link", "--engine", "spark"])
+    with monkeypatch.context() as patch:
+        patch.setitem(sys.modules, "pyspark", None)  # as if PySpark were not installed
+        spark = runner.invoke(app, ["link", "--engine", "spark"])
     assert isinstance(spark.exception, GuetteurError)
-    assert "spark" in spark.exception.detail.lower()
+    assert "needs PySpark" in spark.exception.detail
     one = runner.invoke(app, ["link", "--new", rows[0]["member_id"]])
     assert one.exit_code == 0, one.output
     assert rows[0]["network_id"] in one.output
