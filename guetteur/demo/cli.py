@@ -38,6 +38,9 @@ def demo(
         console.print("store already seeded: keeping its data")
     else:
         _seed_world(settings, scale=scale, seed=seed)
+        from guetteur.demo.pipeline import run_all
+
+        run_all(sessions, settings, lambda text: console.print(f"[green]✓[/] {text}"))
     with transaction(sessions) as session:
         logins = auth.seed_demo_organisations_and_users(session, password=DEMO_PASSWORD)
     engine.dispose()
