@@ -153,17 +153,27 @@ class ReferenceIndex:
         return self._nearest(key, None), self._nearest(key, self.brand_rows.get(brand_id or ""))
 
     def _nearest(self, key: ImageKey | None, rows: np.ndarray | None) -> ImageMatch:
-        if key is None or not len(self.bits) or (rows is not None and not len(rows)):
+        found = self.nearest_row(key, rows)
+        if found is None:
             return NOTHING
+        row, distance, mirrored = found
+        ref = self.references[row]
+        return ImageMatch(distance, ref.brand_id, ref.product_id, False, mirrored)
+
+    def nearest_row(
+        self, key: ImageKey | None, rows: np.ndarray | None = None
+    ) -> tuple[int, float, bool] | None:
+        """(row of the nearest reference among `rows` or all, distance, mirrored), if any."""
+        if key is None or not len(self.bits) or (rows is not None and not len(rows)):
+            return None
         bits = self.bits if rows is None else self.bits[rows]
         straight = np.bitwise_count(bits ^ np.uint64(key[0]))
         flipped = np.bitwise_count(bits ^ np.uint64(key[1]))
         i, j = int(straight.argmin()), int(flipped.argmin())
         mirrored = int(flipped[j]) < int(straight[i])
         best = j if mirrored else i
-        ref = self.references[best if rows is None else int(rows[best])]
         distance = float(flipped[j] if mirrored else straight[i])
-        return ImageMatch(distance, ref.brand_id, ref.product_id, False, mirrored)
+        return (best if rows is None else int(rows[best])), distance, mirrored
 
 
 def best_match(pairs: Iterable[tuple[ImageMatch, ImageMatch]]) -> tuple[ImageMatch, ImageMatch]:

@@ -9,6 +9,7 @@ evaluation window is not worse than the current model's on the same window.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -189,8 +190,10 @@ def score_listing(
     model: DetectorModel | None = None,
     network: NetworkRiskProvider | None = None,
     registry: FeatureContext | None = None,
+    as_of: datetime | None = None,
 ) -> Decision:
-    """Score one stored listing with the current model (or `model`), as of its `created_at`.
+    """Score one stored listing with the current model (or `model`), as of its `created_at`
+    (or of `as_of`: an edited listing is judged on what is known when it is edited).
 
     `registry`: a context loaded earlier whose catalogue and reference pictures are reused (the
     seller's facts are always read afresh), so online scoring need not reload the registry."""
@@ -198,6 +201,8 @@ def score_listing(
     if not listings:
         raise NotFound(f"listing {listing_id!r} not found")
     listing = listings[0]
+    if as_of is not None:
+        listing = dataclasses.replace(listing, created_at=as_utc(as_of))
     if registry is None:
         ctx = context_for(
             session, models_dir=models_dir, media_dir=media_dir, seller_ids=[listing.seller_id],

@@ -121,3 +121,18 @@ def _write_once(target: Path, data: bytes) -> None:
     partial = target.with_name(f"{target.name}.{os.getpid()}.part")
     partial.write_bytes(data)
     os.replace(partial, target)
+
+
+def store_bytes(settings: Settings, data: bytes, *, source: str) -> ImageRef:
+    """Store an uploaded picture (size-checked, opened defensively) under its SHA-256."""
+    if len(data) > settings.max_image_bytes:
+        return ImageRef(source, problem=f"larger than {settings.max_image_bytes} bytes")
+    digest = hashlib.sha256(data).hexdigest()
+    target = media_path(settings, digest)
+    if target.exists():  # only checked images are ever stored
+        return ImageRef(source, sha256=digest)
+    problem = check_image(data)
+    if problem is not None:
+        return ImageRef(source, problem=problem)
+    _write_once(target, data)
+    return ImageRef(source, sha256=digest)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from guetteur.actors.models import NetworkMember
 from guetteur.custody.models import CustodyEvent, Lot, LotLine
 from guetteur.customs.models import Declaration, Detention, Inspection, Selection
+from guetteur.detection.models import DetectionDecision
 from guetteur.marketplace.models import Listing, Notice, Seller, Verdict
 
 TOP_N = 5
@@ -59,13 +60,13 @@ def _latest_verdicts() -> Any:
     )
 
 
-def _confirmed(scope: Scope) -> Any:
-    """Listings whose latest verdict is `counterfeit` and was decided in the period."""
+def _confirmed(scope: Scope, verdict: str = "counterfeit") -> Any:
+    """Listings whose latest verdict is `verdict` and was decided in the period."""
     latest = _latest_verdicts()
     return (
         select(Listing.id)
         .join(latest, latest.c.listing_id == Listing.id)
-        .where(latest.c.verdict == "counterfeit", scope.during(latest.c.decided_at))
+        .where(latest.c.verdict == verdict, scope.during(latest.c.decided_at))
         .where(scope.brands(Listing.brand_id))
     )
 
@@ -87,6 +88,27 @@ def proactive(session: Session, scope: Scope) -> int:
     )
     query = select(func.count(func.distinct(Listing.id))).where(
         Listing.id.in_(_confirmed(scope)), ~reported_live
+    )
+    return int(session.scalar(query) or 0)
+
+
+def confirmed_genuine(session: Session, scope: Scope) -> int:
+    """Listings confirmed genuine: the latest verdict on the listing says `genuine` and was
+    decided in the period."""
+    query = select(func.count(func.distinct(Listing.id))).where(
+        Listing.id.in_(_confirmed(scope, "genuine"))
+    )
+    return int(session.scalar(query) or 0)
+
+
+def false_blocks(session: Session, scope: Scope) -> int:
+    """Of the listings confirmed genuine, those the detector blocked at submission or edit (a
+    stored detection decision `block` on the listing)."""
+    blocked = exists().where(
+        DetectionDecision.listing_id == Listing.id, DetectionDecision.decision == "block"
+    )
+    query = select(func.count(func.distinct(Listing.id))).where(
+        Listing.id.in_(_confirmed(scope, "genuine")), blocked
     )
     return int(session.scalar(query) or 0)
 

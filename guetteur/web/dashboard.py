@@ -11,6 +11,7 @@ from guetteur.auth import permissions as perms
 from guetteur.auth import service as auth
 from guetteur.auth.actor import Actor
 from guetteur.auth.tenancy import sees_marketplace, sees_seller_personal_data
+from guetteur.detection import figures as detection_figures
 from guetteur.marketplace import notice_figures
 from guetteur.marketplace import service as marketplace
 from guetteur.registry import service as registry
@@ -78,7 +79,27 @@ def _marketplace(session: Session, actor: Actor) -> list[Panel]:
         [Figure(v.capitalize(), n) for v, n in verdicts.items()],
         note="Confirmed outcomes the detector learns from.",
     )
-    return [listings, notices, _notice_figures(session, actor), labels]
+    return [listings, notices, _notice_figures(session, actor), *_proactive(session, actor), labels]
+
+
+def _proactive(session: Session, actor: Actor) -> list[Panel]:
+    note = "Of your brands only. " if actor.organisation_kind == "brand" else ""
+    recent, ever = detection_figures.recent_and_all_time(session, actor=actor)
+    titles = (f"Detection, last {detection_figures.RECENT_DAYS} days", "Detection, all time")
+    return [
+        Panel(
+            title,
+            [
+                Figure("Proactive rate (%)", found.proactive_rate),
+                Figure("False-block rate among genuine (%)", found.false_block_rate),
+                Figure("Notices per thousand listings", found.notices_per_thousand_listings),
+                Figure("Median hours from notice to action", found.time_to_action_hours),
+            ],
+            note=f"{note}Of {found.confirmed_counterfeit} listings confirmed counterfeit and "
+            f"{found.confirmed_genuine} confirmed genuine.",
+        )
+        for title, found in zip(titles, (recent, ever), strict=True)
+    ]
 
 
 def _notice_figures(session: Session, actor: Actor) -> Panel:
