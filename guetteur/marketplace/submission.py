@@ -148,13 +148,16 @@ def edit(
     if uploads is not None:
         listing.images = store_images(settings, uploads)
         changed.append("images")
+    floor = listing.status
     listing.status = "held"
     session.flush()
     audit.record(
         session, actor=actor, action="marketplace.listing.edited", object_type="listing",
         object_id=listing.id, detail={"fields": changed},
     )  # fmt: skip
-    return _decide(session, actor=actor, listing=listing, scorer=scorer, now=now, as_of=now)
+    return _decide(
+        session, actor=actor, listing=listing, scorer=scorer, now=now, as_of=now, floor=floor
+    )
 
 
 def _require_editable(session: Session, listing: Listing) -> None:
@@ -196,7 +199,9 @@ def _decide(
     scorer: OnlineScorer,
     now: datetime,
     as_of: datetime | None,
+    floor: str = "live",
 ) -> Submitted:
+    """Score and decide; an edit never lowers a held or blocked listing (only a review does)."""
     provider = detection_network.provider_for(session, seller_ids=[listing.seller_id])
     decision = scorer.score(session, listing_id=listing.id, network=provider, as_of=as_of)
     reasons = list(decision.reasons)
@@ -208,9 +213,16 @@ def _decide(
         listing.id, decision.score, decision.decision, reasons, decision.model_version
     )
     row = detection.record_decision(session, actor=actor, decision=decision, at=now)
-    listing.status = STATUS_OF_DECISION[decision.decision]
+    listing.status = _stricter(STATUS_OF_DECISION[decision.decision], floor)
     session.flush()
     return Submitted(listing, row)
+
+
+def _stricter(status: str, floor: str) -> str:
+    """The stricter of two statuses: live < held < blocked."""
+    order = ("live", "held", "blocked")
+    rank = {name: i for i, name in enumerate(order)}
+    return max((status, floor if floor in rank else "live"), key=lambda name: rank[name])
 
 
 def _unknown_brand(claim: str) -> dict[str, Any]:

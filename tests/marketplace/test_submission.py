@@ -94,6 +94,24 @@ def test_an_edit_is_scored_again(store: Store, tenants: TenantWorld, client: Tes
         assert "marketplace.listing.edited" in set(session.scalars(select(AuditEntry.action)))
 
 
+def test_an_edit_never_releases_a_held_listing(
+    store: Store, tenants: TenantWorld, client: TestClient
+) -> None:
+    """Only an analyst's verdict puts a held listing live: a clean edit keeps it held."""
+    assert _post(client, tenants, _listing()).status_code == 201
+    with store.sessions.begin() as session:
+        listing = session.get(Listing, "new-1")
+        assert listing is not None
+        listing.status = "held"
+    response = client.put(
+        "/api/listings/new-1",
+        json={"description": "Genuine, bought in store, receipt included."},
+        headers=bearer(tenants.tokens["analyst"]),
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] in ("held", "blocked")
+
+
 def test_multipart_pictures_are_stored(
     store: Store, tenants: TenantWorld, client: TestClient
 ) -> None:
