@@ -17,6 +17,7 @@ from guetteur.auth.actor import system_actor
 from guetteur.config import Settings
 from guetteur.customs.models import Declaration
 from guetteur.db import transaction
+from guetteur.errors import GuetteurError
 from guetteur.marketplace.models import Listing
 
 TRAIN_SHARE = 0.75
@@ -32,10 +33,17 @@ def run_all(sessions: sessionmaker[Session], settings: Settings, say: Say) -> No
     if cutoff is None:
         say("no listings: nothing to link, train or score")
         return
-    _link(sessions, settings, say)
-    _train(sessions, settings, cutoff, say)
-    _score_since(sessions, settings, cutoff, say)
-    _target(sessions, settings, say)
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("linking", lambda: _link(sessions, settings, say)),
+        ("training", lambda: _train(sessions, settings, cutoff, say)),
+        ("scoring", lambda: _score_since(sessions, settings, cutoff, say)),
+        ("targeting", lambda: _target(sessions, settings, say)),
+    ]
+    for name, step in steps:
+        try:
+            step()
+        except GuetteurError as exc:  # a small world may not support every step
+            say(f"{name} skipped: {exc.detail}")
 
 
 def _cutoff(sessions: sessionmaker[Session]) -> datetime | None:

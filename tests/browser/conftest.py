@@ -217,5 +217,6 @@ def shot(page: Any, name: str) -> Path:
     """A full-page screenshot under test-artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    page.wait_for_load_state("networkidle")  # pictures and charts fully loaded
     page.screenshot(path=str(path), full_page=True)
     return path

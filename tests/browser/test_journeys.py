@@ -46,17 +46,24 @@ def test_brand_manager_files_a_notice_and_reads_its_report(page: Any, demo_node:
     assert "Brand-protection report" in text and "Notices received" in text
 
 
-def test_analyst_views_a_listing_and_its_seller_and_opens_a_case(
+def test_analyst_confirms_a_held_listing_then_opens_a_case_on_its_seller(
     page: Any, demo_node: DemoNode
 ) -> None:
     log_in(page, "analyst@marketplace.example")
-    page.goto("/listings")
+    page.get_by_role("link", name="Review", exact=True).click()
+    shot(page, "analyst-review-queue")
     page.locator("table tbody tr td a").first.click()
+    assert "/review/" in page.url
+    listing_id = page.url.rsplit("/", 1)[-1]
+    shot(page, "analyst-review-item")
+    page.get_by_role("button", name="Counterfeit: block").click()
+    assert page.get_by_role("status").inner_text().startswith("Verdict recorded")
+    page.goto(f"/listings/{listing_id}")
+    assert page.locator("span.status").first.inner_text().strip() == "blocked"
     shot(page, "analyst-listing")
     page.locator("dl.facts a").first.click()
     assert "/sellers/" in page.url
     shot(page, "analyst-seller")
-    page.goto(page.url)
     page.go_back()
     page.get_by_role("link", name="Open a case").click()
     page.get_by_label("Title").fill("Listing with a cloned logo")
