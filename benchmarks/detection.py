@@ -70,7 +70,7 @@ def prepare(scale: float, root: Path) -> Settings:
     return settings
 
 
-def measure(settings: Settings, rows: int, repeat: int) -> None:
+def measure(settings: Settings, rows: int, repeat: int, spark: bool = True) -> None:
     engine = make_engine(settings)
     with make_session_factory(engine)() as session:
         model = service.current_model(session, models_dir=settings.models_dir)
@@ -94,6 +94,10 @@ def measure(settings: Settings, rows: int, repeat: int) -> None:
         rate = table.num_rows / best
         print(f"scoring, {workers} worker(s): {rate:,.0f} listings/s = "
               f"{rate / workers:,.0f} listings/s/core ({best:.2f} s)")  # fmt: skip
+    if spark:
+        from detection_spark import measure_spark
+
+        measure_spark(table, model, repeat)
 
 
 def _time(table: pa.Table, model: object, workers: int) -> float:
@@ -259,6 +263,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.3, help="world size when generating")
     parser.add_argument("--rows", type=int, default=100_000, help="rows to score")
     parser.add_argument("--repeat", type=int, default=2, help="best of N timings")
+    parser.add_argument("--spark", action=argparse.BooleanOptionalAction, default=True,
+                        help="measure the Spark engine too (detection_spark.py)")  # fmt: skip
     add_api_arguments(parser)
     args = parser.parse_args()
     if args.load_worker:
@@ -267,13 +273,13 @@ def main() -> None:
     print(f"cores available: {len(os.sched_getaffinity(0))}")
     if args.data_dir:
         settings = Settings(data_dir=args.data_dir)
-        measure(settings, args.rows, args.repeat)
+        measure(settings, args.rows, args.repeat, args.spark)
         if args.api:
             run_api(settings, args)
         return
     with tempfile.TemporaryDirectory() as folder:
         settings = prepare(args.scale, Path(folder))
-        measure(settings, args.rows, args.repeat)
+        measure(settings, args.rows, args.repeat, args.spark)
         if args.api:
             run_api(settings, args)
 
