@@ -16,8 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from guetteur.audit import service as audit
 from guetteur.auth.actor import Actor
@@ -25,9 +25,13 @@ from guetteur.auth.permissions import CUSTOMS_ACT, CUSTOMS_READ
 from guetteur.custody.ledger import PLACES, Ledger
 from guetteur.custody.models import CustodyEvent, DestructionCertificate, Lot, LotLine
 from guetteur.errors import Forbidden, GuetteurError, InvalidInput, NotFound
+from guetteur.registry.models import Brand
+from guetteur.registry.service import contains_pattern
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 SIMPLE_EVENTS = ("moved", "sampled", "handed_to_contractor", "released", "counted")
+LOT_STATUSES = ("in_store", "destroyed", "released", "closed")
+REPLAY_BATCH = 200
 
 
 class LineCreate(BaseModel):
@@ -190,7 +194,10 @@ def certify_destruction(
 
 def reconcile(session: Session, *, actor: Actor, lot_id: int) -> LotReconciliation:
     """Replay a lot from its events and check lines, certificates and stock counts."""
-    lot = get_or_raise(session, actor=actor, lot_id=lot_id)
+    return _reconcile_lot(get_or_raise(session, actor=actor, lot_id=lot_id))
+
+
+def _reconcile_lot(lot: Lot) -> LotReconciliation:
     problems: list[str] = []
     try:
         ledger = _replay(lot, strict=False)
@@ -272,6 +279,98 @@ def list_(session: Session, *, actor: Actor, office: str | None = None) -> list[
     query = select(Lot).order_by(Lot.seized_on.desc(), Lot.id.desc())
     if office is not None:
         query = query.where(Lot.office == office)
+    return list(session.scalars(query))
+
+
+def list_lots(
+    session: Session,
+    *,
+    actor: Actor,
+    q: str | None = None,
+    status: str | None = None,
+    reconciles: bool | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[tuple[Lot, LotReconciliation]]:
+    """Lots, newest first, each with its reconciliation; optionally filtered.
+
+    `q` searches the lot's number and reference, its storage location and its lines' brands (id
+    or name). Whether a lot reconciles is known only by replaying its events, so with
+    `reconciles` the lots matching the other filters are replayed in batches (see `count_lots`).
+    """
+    _require(actor, CUSTOMS_READ)
+    query = _lots(select(Lot.id), q, status)
+    query = query.order_by(Lot.seized_on.desc(), Lot.id.desc())
+    if reconciles is None:
+        ids = list(session.scalars(query.limit(limit).offset(offset)))
+    else:
+        ids = _reconciling(session, query, reconciles)[offset : offset + limit]
+    lots = {lot.id: lot for lot in _load(session, ids)}
+    return [(lots[i], _reconcile_lot(lots[i])) for i in ids]
+
+
+def count_lots(
+    session: Session,
+    *,
+    actor: Actor,
+    q: str | None = None,
+    status: str | None = None,
+    reconciles: bool | None = None,
+) -> int:
+    """How many lots match the filters (as `list_lots` takes them)."""
+    _require(actor, CUSTOMS_READ)
+    if reconciles is not None:
+        return len(_reconciling(session, _lots(select(Lot.id), q, status), reconciles))
+    return int(session.scalar(_lots(select(func.count(Lot.id)), q, status)) or 0)
+
+
+def _lots(query: Any, q: str | None, status: str | None) -> Any:
+    if q:
+        pattern = contains_pattern(q)
+        brands = select(Brand.id).where(func.lower(Brand.name).like(pattern, escape="\\"))
+        lines = select(LotLine.lot_id).where(
+            or_(
+                func.lower(LotLine.brand_id).like(pattern, escape="\\"),
+                LotLine.brand_id.in_(brands),
+            )
+        )
+        found: list[ColumnElement[bool]] = [
+            func.lower(Lot.reference).like(pattern, escape="\\"),
+            func.lower(Lot.storage_location).like(pattern, escape="\\"),
+            Lot.id.in_(lines),
+        ]
+        number = q.strip().lstrip("#")
+        if number.isdigit() and len(number) <= 9:
+            found.append(Lot.id == int(number))
+        query = query.where(or_(*found))
+    if status:
+        query = query.where(Lot.status == status)
+    return query
+
+
+def _reconciling(session: Session, ids_query: Any, reconciles: bool) -> list[int]:
+    """The ids `ids_query` selects (in its order) of lots that reconcile, or of those that do not.
+
+    Reconciliation is a replay of each lot's events, which SQL cannot do: the candidate ids come
+    from SQL, and the lots are loaded and replayed `REPLAY_BATCH` at a time.
+    """
+    ids = list(session.scalars(ids_query))
+    kept: list[int] = []
+    for start in range(0, len(ids), REPLAY_BATCH):
+        batch = ids[start : start + REPLAY_BATCH]
+        ok = {lot.id: _reconcile_lot(lot).ok for lot in _load(session, batch)}
+        kept += [i for i in batch if ok[i] is reconciles]
+    return kept
+
+
+def _load(session: Session, ids: list[int]) -> list[Lot]:
+    if not ids:
+        return []
+    query = (
+        select(Lot)
+        .where(Lot.id.in_(ids))
+        .options(selectinload(Lot.lines), selectinload(Lot.events), selectinload(Lot.certificates))
+    )
     return list(session.scalars(query))
 
 
