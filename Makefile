@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck serve clean
+.PHONY: demo demo-two-nodes test lint typecheck serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/guetteur demo
+
+# A marketplace node (:8000) and a customs node (:8001), two processes and stores, one agreement.
+demo-two-nodes: $(STAMP)
+	$(BIN)/guetteur demo --two-nodes
 
 serve: $(STAMP)
 	$(BIN)/guetteur serve

@@ -24,12 +24,21 @@ def demo(
     serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve once seeded."),
     host: str | None = typer.Option(None, help="Interface (default GUETTEUR_HOST)."),
     port: int | None = typer.Option(None, help="Port (default GUETTEUR_PORT)."),
+    two_nodes: bool = typer.Option(
+        False,
+        "--two-nodes",
+        help="A marketplace node (PORT, default 8000) and a customs node (PORT+1) on 127.0.0.1 "
+        "sharing under an agreement: run the loop once, then serve both (docs/sharing.md).",
+    ),
 ) -> None:
     """Set up a demo node: migrate, generate and import the demo world once, then serve."""
     settings = Settings()
     if settings.environment == "production":
         typer.echo("error: refusing to seed demo users in production", err=True)
         raise typer.Exit(1)
+    if two_nodes:
+        _two_nodes(settings, scale=scale, seed=seed, serve=serve, port=port)
+        return
     engine = migrate.open_store(settings)
     sessions = make_session_factory(engine)
     with sessions() as session:
@@ -49,6 +58,18 @@ def demo(
         from guetteur.web.cli import serve as serve_command
 
         serve_command(host=host, port=port)
+
+
+def _two_nodes(
+    settings: Settings, *, scale: float, seed: int, serve: bool, port: int | None
+) -> None:
+    from guetteur.demo.two_nodes import run_demo
+
+    try:
+        run_demo(settings, scale=scale, seed=seed, serve=serve, port=port)
+    except RuntimeError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 def _seed_world(settings: Settings, *, scale: float, seed: int) -> None:

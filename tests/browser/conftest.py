@@ -178,9 +178,12 @@ def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server did not answer within 60 s")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(demo_node: DemoNode) -> Iterator[Any]:
-    """The system Chromium, headless."""
+    """The system Chromium, headless.
+
+    Module-scoped: Playwright's sync API keeps an event loop running while it is open, which
+    would break tests of other modules that the same worker runs afterwards (asyncio.run)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

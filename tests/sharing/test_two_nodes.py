@@ -136,8 +136,10 @@ def test_killing_the_receiving_node_half_way_loses_and_duplicates_nothing(two: N
             session, actor=nodes.ADMIN, agreement_id=two.agreement_id, seller_ids=ids,
             secret=market.settings.secret_key,
         ).added  # fmt: skip
-    assert added == 2000
-    print(f"published 2000 sellers in {time.perf_counter() - started:.1f} s")
+    # 2000 sellers, plus the agreement's preamble (identity, extension and marking definitions)
+    # when nothing was shared under it before this test
+    assert 2000 <= added <= 2000 + 10, added
+    print(f"published {added} objects in {time.perf_counter() - started:.1f} s")
     proc = subprocess.Popen(
         [nodes.GUETTEUR, "sync", "--agreement", two.agreement_id, "--page-size", "50"],
         env=customs.env(),
@@ -150,9 +152,9 @@ def test_killing_the_receiving_node_half_way_loses_and_duplicates_nothing(two: N
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     at_kill = _received(customs) - before
-    assert 0 < at_kill < 2000, at_kill
+    assert 0 < at_kill < added, at_kill
     _sync(customs, "--agreement", two.agreement_id, "--page-size", "500")
-    assert _received(customs) - before == 2000
+    assert _received(customs) - before == added
     with transaction(customs.sessions) as session:
         pairs = session.execute(select(ReceivedObject.stix_id, ReceivedObject.modified)).all()
     assert len(pairs) == len(set(pairs))
