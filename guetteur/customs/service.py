@@ -193,14 +193,32 @@ def _guides(
     return guides
 
 
-def counts(session: Session, *, actor: Actor) -> dict[str, Any]:
-    """Totals for the customs dashboard."""
+def counts(session: Session, *, actor: Actor, today: date | None = None) -> dict[str, Any]:
+    """Totals for the customs dashboard: flow, the latest targeting run, detentions by urgency."""
     _require(actor)
-    return {
+    run = latest_run(session, actor=actor)
+    selected = 0
+    if run is not None:
+        query = select(func.count(Selection.id)).where(
+            Selection.run_id == run.id, Selection.selected.is_(True)
+        )
+        selected = int(session.scalar(query) or 0)
+    totals: dict[str, Any] = {
         "declarations": session.scalar(select(func.count()).select_from(Declaration)) or 0,
         "inspections": session.scalar(select(func.count()).select_from(Inspection)) or 0,
         "runs": session.scalar(select(func.count()).select_from(TargetingRun)) or 0,
+        "selected_in_latest_run": selected,
+        "open_detentions": session.scalar(
+            select(func.count(Detention.id)).where(Detention.status.not_in(sorted(FINAL)))
+        )
+        or 0,
     }
+    if today is not None:
+        for due in DUE_FILTERS:
+            totals[f"detentions_{due}"] = count_detentions(
+                session, actor=actor, today=today, due=due
+            )
+    return totals
 
 
 DUE_FILTERS = ("today", "overdue")

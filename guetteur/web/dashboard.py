@@ -11,6 +11,7 @@ from guetteur.auth import permissions as perms
 from guetteur.auth import service as auth
 from guetteur.auth.actor import Actor
 from guetteur.auth.tenancy import sees_marketplace, sees_seller_personal_data
+from guetteur.clock import utcnow
 from guetteur.detection import figures as detection_figures
 from guetteur.marketplace import notice_figures
 from guetteur.marketplace import service as marketplace
@@ -41,8 +42,8 @@ def panels_for(session: Session, *, actor: Actor) -> list[Panel]:
         panels.extend(_marketplace(session, actor))
     if sees_seller_personal_data(actor):
         panels.append(_sellers(session, actor))
-    if actor.organisation_kind == "customs":
-        panels.append(_customs_placeholder())
+    if actor.can(perms.CUSTOMS_READ):
+        panels.extend(_customs(session, actor))
     if actor.can(perms.USERS_MANAGE) or actor.can(perms.AUDIT_READ):
         panels.append(_administration(session, actor))
     return panels
@@ -129,17 +130,44 @@ def _sellers(session: Session, actor: Actor) -> Panel:
     )
 
 
-def _customs_placeholder() -> Panel:
-    return Panel(
-        "Customs (coming)",
+def _customs(session: Session, actor: Actor) -> list[Panel]:
+    from guetteur.custody import service as custody
+    from guetteur.customs import service as customs
+
+    totals = customs.counts(session, actor=actor, today=utcnow().date())
+    border = Panel(
+        "Border",
         [
-            Figure("Declarations to target today", None),
-            Figure("Detentions with deadlines", None),
-            Figure("Seizures in custody", None),
+            Figure("Declarations", totals["declarations"]),
+            Figure("Inspections recorded", totals["inspections"]),
+            Figure("Selected in the latest run", totals["selected_in_latest_run"], "/customs"),
         ],
-        note="Placeholder: customs data arrives with the customs issue; nothing here is real yet.",
-        placeholder=True,
+        note=None if totals["runs"] else "No targeting run yet: `guetteur target --out FILE`.",
     )
+    detentions = Panel(
+        "Detentions (608/2013)",
+        [
+            Figure("Open", totals["open_detentions"], "/customs/detentions"),
+            Figure("Due today", totals["detentions_today"], "/customs/detentions?due=today"),
+            Figure("Overdue", totals["detentions_overdue"], "/customs/detentions?due=overdue"),
+        ],
+    )
+    lots = Panel(
+        "Custody",
+        [
+            Figure(
+                "Lots in store",
+                custody.count_lots(session, actor=actor, status="in_store"),
+                "/custody?status=in_store",
+            ),
+            Figure(
+                "Lots that do not reconcile",
+                custody.count_lots(session, actor=actor, reconciles=False),
+                "/custody?reconciles=no",
+            ),
+        ],
+    )
+    return [border, detentions, lots]
 
 
 def _administration(session: Session, actor: Actor) -> Panel:

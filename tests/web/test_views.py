@@ -11,7 +11,7 @@ from tests.web.helpers import log_in
 DASHBOARDS = [
     ("analyst", ["Listings", "Brand notices", "Verdicts", "Sellers"], ["Administration"]),
     ("brand_a", ["Your brands", "Listings of your brands", "Your notices"], ["Sellers"]),
-    ("officer", ["Customs (coming)", "Placeholder"], ["Listings", "Sellers"]),
+    ("officer", ["Border", "Detentions (608/2013)", "Lots in store"], ["Listings", "Sellers"]),
     ("investigator", ["Sellers", "every detail you open is audited"], []),
     ("admin", ["Administration", "Audit entries", "Active API tokens"], []),
 ]
