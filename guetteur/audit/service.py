@@ -10,8 +10,6 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from guetteur.audit.chain import canonical_detail, entry_hash
-
-__all__ = ["entry_hash"]
 from guetteur.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
 from guetteur.auth.actor import Actor
 from guetteur.clock import utcnow

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from guetteur.audit import service as audit
+from guetteur.audit.chain import entry_hash
 from guetteur.audit.models import AuditEntry
 from guetteur.auth.actor import Actor, system_actor
 from tests.conftest import Store
@@ -109,7 +110,7 @@ def test_recomputed_hash_still_breaks_the_next_link(store: Store) -> None:
     _write(store, 3)
     with store.sessions() as session:
         entry = session.query(AuditEntry).filter_by(seq=2).one()
-        forged = audit.entry_hash(
+        forged = entry_hash(
             seq=2,
             at=entry.at,
             actor_user_id=None,
